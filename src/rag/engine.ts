@@ -2,7 +2,15 @@
  * The pipeline's front door: everything outside `src/rag` (CLI, Discord) talks to an `Engine`.
  */
 import type { CoreConfig } from '../config.js';
-import type { Answer, ArticleMeta, Manifest, Summary, SummaryLength, Turn } from './types.js';
+import { log, type Logger } from '../log.js';
+import type { Answerer } from './answer/answerer.js';
+import { ExtractiveAnswerer } from './answer/extractive.js';
+import { buildIndex } from './build.js';
+import { createEmbedder, type Embedder } from './embeddings/index.js';
+import { indexExists, loadIndex, type StoredIndex } from './store/index-store.js';
+import { retrieve } from './retrieve.js';
+import { cleanUserText } from './text.js';
+import type { Answer, ArticleMeta, Manifest, Passage, Summary, SummaryLength, Turn } from './types.js';
 
 export interface AskOptions {
   /** Earlier turns, oldest first; used to resolve follow-ups like "and what about Japan?". */
@@ -36,3 +44,94 @@ export interface Engine {
 }
 
 export type { CoreConfig };
+
+/** Passages a summary without focus draws from: the openings of the most recent articles. */
+const SUMMARY_ARTICLES = 20;
+const SUMMARY_CHUNKS_PER_ARTICLE = 2;
+const FOCUS_PASSAGES = 12;
+
+class LoadedEngine implements Engine {
+  readonly articles: ArticleMeta[];
+
+  constructor(
+    private readonly config: CoreConfig,
+    private readonly index: StoredIndex,
+    private readonly embedder: Embedder,
+    private readonly answerer: Answerer,
+    private readonly logger: Logger,
+  ) {
+    this.articles = index.articles;
+  }
+
+  get manifest(): Manifest {
+    return this.index.manifest;
+  }
+
+  async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
+    const question = cleanUserText(rawQuestion);
+    const refusal = (answer: string): Answer => ({ question, answer, refused: true, citations: [], answerer: this.answerer.id });
+    if (question.length > this.config.MAX_QUESTION_CHARS) {
+      return refusal(`Your question is too long (${question.length} characters; the limit is ${this.config.MAX_QUESTION_CHARS}). Please ask it more briefly.`);
+    }
+    if (!/[\p{L}\p{N}]/u.test(question)) return refusal('Please ask a question about the story in words.');
+    const history = (options.history ?? []).slice(-3).map((t) => ({ question: cleanUserText(t.question).slice(0, this.config.MAX_QUESTION_CHARS), answer: t.answer }));
+    const passages = await retrieve(this.index, this.embedder, question, { k: this.config.TOP_K, history });
+    return this.answerer.answer(question, { passages, history, signal: options.signal });
+  }
+
+  async summarize(options: SummaryOptions = {}): Promise<Summary> {
+    const focus = options.focus ? cleanUserText(options.focus).slice(0, this.config.MAX_QUESTION_CHARS) : undefined;
+    const passages = focus
+      ? await retrieve(this.index, this.embedder, focus, { k: FOCUS_PASSAGES })
+      : this.leadPassages();
+    return this.answerer.summarize({ passages, length: options.length ?? 'medium', focus: focus || undefined, signal: options.signal });
+  }
+
+  /** The first chunks of the most recently published articles (news puts the facts first). */
+  private leadPassages(): Passage[] {
+    const rows = this.index.articles
+      .map((a, row) => ({ a, row }))
+      .sort((x, y) => (y.a.publishedAt ?? '').localeCompare(x.a.publishedAt ?? '') || x.row - y.row)
+      .slice(0, SUMMARY_ARTICLES);
+    const passages: Passage[] = [];
+    for (const { row } of rows) {
+      for (const chunkRow of this.index.chunksOfArticle(row).slice(0, SUMMARY_CHUNKS_PER_ARTICLE)) {
+        passages.push({ n: passages.length + 1, chunk: this.index.chunk(chunkRow), article: this.index.article(row), score: 0 });
+      }
+    }
+    return passages;
+  }
+
+  info(): EngineInfo {
+    const m = this.index.manifest;
+    return { embedder: m.embedder.id, answerer: this.answerer.id, chunks: m.chunks, articles: m.articles, builtAt: m.builtAt, indexDir: this.config.INDEX_DIR };
+  }
+}
+
+/** Creates the configured answerer; the OpenAI client is only loaded when asked for. */
+async function createAnswerer(config: CoreConfig, extractive: ExtractiveAnswerer, logger: Logger): Promise<Answerer> {
+  if (config.ANSWERER !== 'openai') return extractive;
+  const { OpenAiAnswerer } = await import('./answer/openai.js');
+  return new OpenAiAnswerer(config, extractive, logger);
+}
+
+/** Loads the index in `config.INDEX_DIR` for the configured embedder (IndexError if unusable). */
+export async function openEngine(config: CoreConfig, options: { logger?: Logger } = {}): Promise<Engine> {
+  const logger = options.logger ?? log();
+  const embedder = await createEmbedder(config);
+  const index = loadIndex(config.INDEX_DIR, embedder.id);
+  const extractive = new ExtractiveAnswerer({ idf: (stem) => index.lexical.idf(stem), wordVectors: embedder.wordVectors });
+  const answerer = await createAnswerer(config, extractive, logger);
+  return new LoadedEngine(config, index, embedder, answerer, logger);
+}
+
+/** Builds the index first when none exists (saying so through the logger), then opens it. */
+export async function openOrBuildEngine(config: CoreConfig, options: { logger?: Logger } = {}): Promise<Engine> {
+  const logger = options.logger ?? log();
+  if (!indexExists(config.INDEX_DIR)) {
+    logger.info({ indexDir: config.INDEX_DIR, corpus: config.CORPUS_DIR }, 'no index yet: building it from the corpus first');
+    const report = await buildIndex({ config });
+    logger.info({ chunks: report.manifest.chunks, articles: report.manifest.articles, ms: report.manifest.buildMs }, 'index built');
+  }
+  return openEngine(config, options);
+}

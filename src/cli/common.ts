@@ -1,0 +1,82 @@
+/**
+ * What the command-line entry points share: a readable stderr logger, config loading that
+ * fails with a clean message, and the text rendering of answers.
+ */
+import { pino, type Logger } from 'pino';
+import { loadConfig, type CoreConfig } from '../config.js';
+import { userMessage, UserFacingError } from '../errors.js';
+import { setLogger } from '../log.js';
+import type { Answer, Citation, Summary } from '../rag/types.js';
+
+/** A pino logger that prints short human lines on stderr (results stay alone on stdout). */
+export function cliLogger(level: string): Logger {
+  const stream = {
+    write(line: string): void {
+      try {
+        const { msg, level: lvl, time: _t, err, ...fields } = JSON.parse(line) as Record<string, unknown>;
+        const tag = typeof lvl === 'number' && lvl >= 50 ? 'error: ' : typeof lvl === 'number' && lvl >= 40 ? 'warning: ' : '';
+        const extra = Object.entries(fields)
+          .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+          .join(' ');
+        const errText = err && typeof err === 'object' && 'message' in err ? ` (${String((err as { message: unknown }).message)})` : '';
+        process.stderr.write(`storybot: ${tag}${String(msg ?? '')}${errText}${extra ? ` [${extra}]` : ''}\n`);
+      } catch {
+        process.stderr.write(line);
+      }
+    },
+  };
+  return pino({ level, base: undefined, redact: { paths: ['apiKey', 'token', '*.apiKey', '*.token'], censor: '[redacted]' } }, stream);
+}
+
+/** Loads config and installs the CLI logger; on a config error prints it and exits 1. */
+export function cliSetup(): { config: CoreConfig; logger: Logger } {
+  try {
+    const config = loadConfig();
+    const logger = cliLogger(config.LOG_LEVEL);
+    setLogger(logger);
+    return { config, logger };
+  } catch (error) {
+    process.stderr.write(`storybot: ${userMessage(error)}\n`);
+    process.exit(1);
+  }
+}
+
+/** Prints a user-safe message for any error and exits non-zero (stack traces only at debug). */
+export function exitWithError(error: unknown, logger?: Logger): never {
+  if (error instanceof UserFacingError) {
+    process.stderr.write(`storybot: ${error.message}\n`);
+  } else {
+    logger?.error({ err: error }, 'unexpected failure');
+    process.stderr.write(`storybot: unexpected failure: ${(error as Error)?.message ?? String(error)}\n`);
+  }
+  process.exit(1);
+}
+
+/** The JSON shape of a citation in `--json` outputs. */
+export function citationJson(c: Citation): Pick<Citation, 'n' | 'chunkId' | 'articleId' | 'title' | 'quote'> & Partial<Citation> {
+  return { n: c.n, chunkId: c.chunkId, articleId: c.articleId, title: c.title, quote: c.quote, ...(c.url ? { url: c.url } : {}) };
+}
+
+/** `{question, answer, refused, citations}` (plus `note` when the answerer left one). */
+export function answerJson(a: Answer): Record<string, unknown> {
+  return { question: a.question, answer: a.answer, refused: a.refused, citations: a.citations.map(citationJson), ...(a.note ? { note: a.note } : {}) };
+}
+
+export function summaryJson(s: Summary): Record<string, unknown> {
+  return { summary: s.summary, citations: s.citations.map(citationJson), ...(s.note ? { note: s.note } : {}) };
+}
+
+/** Human rendering: the text, then numbered sources with their quotes. */
+export function renderCited(text: string, citations: Citation[], note?: string): string {
+  const lines = [text];
+  if (note) lines.push('', `(${note})`);
+  if (citations.length > 0) {
+    lines.push('', 'Sources:');
+    for (const c of citations) {
+      const where = [c.source, c.publishedAt?.slice(0, 10)].filter(Boolean).join(', ');
+      lines.push(`[${c.n}] ${c.title}${where ? ` (${where})` : ''}`, `    “${c.quote}”`);
+      if (c.url) lines.push(`    ${c.url}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,324 @@
+/**
+ * The offline answerer: answers with the story's own sentences, each cited, or refuses.
+ *
+ * For each sentence of the retrieved passages it measures how much of the question the sentence
+ * (and, more weakly, its passage) covers — exact stems first, then word-vector neighbours for
+ * paraphrases — and whether it offers the kind of thing asked for (a time, an amount, a
+ * reason…). It refuses when the question names something the passages never mention, when no
+ * sentence covers enough of the question, or when none offers the kind of answer required.
+ */
+import type { WordVectors } from '../embeddings/wordvectors.js';
+import { sentenceText } from '../chunk.js';
+import { STOPWORDS, tokenize, type Token } from '../text.js';
+import type { Answer, Citation, Passage, Span, Summary, SummaryLength } from '../types.js';
+import { answerTypeOf, isFollowUp, namedTerms, offersAnswerType, STRICT_TYPES, type AnswerType } from './analyze.js';
+import type { AnswerContext, Answerer, SummaryContext } from './answerer.js';
+import { citationFor } from './cite.js';
+
+export interface ExtractiveOptions {
+  /** Inverse document frequency of a stem in the indexed corpus. */
+  idf: (stem: string) => number;
+  /** Enables paraphrase matching; without it only stems and word prefixes match. */
+  wordVectors?: WordVectors | null;
+  /** Coverage below which the answerer refuses (0..1). */
+  minCoverage?: number;
+}
+
+interface QueryTerm {
+  word: string;
+  stem: string;
+  weight: number;
+  /** Term of the current question (false: inherited from the previous turn). */
+  current: boolean;
+}
+
+interface Candidate {
+  passage: Passage;
+  span: Span;
+  text: string;
+  tokens: Token[];
+  /** Per query term, how well this sentence matches it (0..1). */
+  matches: number[];
+  coverage: number;
+  score: number;
+  offersType: boolean;
+}
+
+const SIMILAR_WORD = 0.62;
+
+/** Generic words that frame a question rather than name its topic ("when did it happen"). */
+const LIGHT_WORDS = new Set(
+  (
+    'happen happened happens occur occurred take took taken takes place make made go went come came get got give gave ' +
+    'know knew think thought want wanted mean meant put see saw seem seemed need use used like way thing things something ' +
+    'anything kind sort part really exactly actually specifically happening going'
+  ).split(' '),
+);
+const DEFAULT_MIN_COVERAGE = 0.5;
+
+export const REFUSAL = "The story doesn't say.";
+
+export class ExtractiveAnswerer implements Answerer {
+  readonly id = 'extractive';
+  private readonly minCoverage: number;
+
+  constructor(private readonly options: ExtractiveOptions) {
+    this.minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
+  }
+
+  async answer(question: string, context: AnswerContext): Promise<Answer> {
+    return this.answerSync(question, context);
+  }
+
+  /** Synchronous core of `answer` (no I/O happens here). */
+  answerSync(question: string, context: AnswerContext): Answer {
+    const previous = context.history?.at(-1);
+    const followUp = previous !== undefined && isFollowUp(question);
+    let type = answerTypeOf(question);
+    if (followUp && type === 'other') type = answerTypeOf(previous.question);
+    const terms = this.queryTerms(question, followUp ? previous.question : undefined);
+    const refuse = (why?: string): Answer => ({
+      question,
+      answer: why ? `The story doesn't say: ${why}.` : REFUSAL,
+      refused: true,
+      citations: [],
+      answerer: this.id,
+    });
+    const current = terms.filter((t) => t.current);
+    if (current.length === 0 && !followUp) return refuse('the question has no words to look for');
+    if (context.passages.length === 0) return refuse();
+
+    const missing = this.missingNames(question, context.passages);
+    if (missing.length > 0) return refuse(`it never mentions ${missing.join(', ')}`);
+
+    let candidates = this.candidates(context.passages, terms, type);
+    // For a time, an amount or a duration, only sentences that contain one can answer.
+    if (STRICT_TYPES.has(type)) candidates = candidates.filter((c) => c.offersType);
+    const best = candidates[0];
+    if (!best || best.coverage < this.minCoverage) return refuse();
+
+    // A second sentence when it is nearly as good and covers question words the first does not.
+    const chosen: Candidate[] = [best];
+    const second = candidates.slice(1).find((c) => c.score >= best.score * 0.8 && c.coverage >= this.minCoverage && addsCoverage(best, c, terms) >= 0.15);
+    if (second) chosen.push(second);
+    return { question, ...composeCited(chosen), refused: false, answerer: this.id };
+  }
+
+  async summarize(context: SummaryContext): Promise<Summary> {
+    return this.summarizeSync(context);
+  }
+
+  /**
+   * Picks central, non-redundant sentences (greedy maximal marginal relevance), leaning towards
+   * article leads and the focus when given, then prints them in story order, each cited.
+   */
+  summarizeSync(context: SummaryContext): Summary {
+    const count = SUMMARY_SENTENCES[context.length];
+    const focus = context.focus ? this.queryTerms(context.focus) : [];
+    const sentences = context.passages.flatMap((passage, rank) =>
+      passage.chunk.sentences.map((span, i) => {
+        const text = sentenceText(passage.chunk, span);
+        return { passage, span, rank, text, bag: this.bag(text), lead: passage.chunk.ordinal === 0 && i < 2 };
+      }),
+    );
+    const usable = sentences.filter((s) => s.bag.size >= 3);
+    if (usable.length === 0) return { summary: REFUSAL, citations: [], answerer: this.id };
+    const centroid = new Map<string, number>();
+    for (const s of usable) for (const [k, v] of s.bag) centroid.set(k, (centroid.get(k) ?? 0) + v);
+    const relevance = usable.map((s) => {
+      let r = cosine(s.bag, centroid) + (s.lead ? 0.15 : 0) - s.rank * 0.01;
+      if (focus.length > 0) r += 1.5 * this.coverage(s.text, tokenize(s.text), focus);
+      return r;
+    });
+    const picked: number[] = [];
+    while (picked.length < Math.min(count, usable.length)) {
+      let bestI = -1;
+      let bestScore = -Infinity;
+      usable.forEach((s, i) => {
+        if (picked.includes(i)) return;
+        const redundancy = Math.max(0, ...picked.map((p) => cosine(s.bag, usable[p]!.bag)));
+        const score = 0.7 * relevance[i]! - 0.3 * redundancy;
+        if (score > bestScore) {
+          bestScore = score;
+          bestI = i;
+        }
+      });
+      if (bestI < 0) break;
+      picked.push(bestI);
+    }
+    const ordered = picked
+      .map((i) => usable[i]!)
+      .sort((a, b) => storyOrder(a.passage, b.passage) || a.span.start - b.span.start)
+      .map((s) => ({ passage: s.passage, span: s.span, text: s.text }));
+    const { answer, citations } = composeCited(ordered);
+    return { summary: answer, citations, answerer: this.id };
+  }
+
+  /** Content words of the question (and of the previous one, weighted down), IDF-weighted. */
+  private queryTerms(question: string, previous?: string): QueryTerm[] {
+    const terms: QueryTerm[] = [];
+    const seen = new Set<string>();
+    const add = (text: string, current: boolean, factor: number): void => {
+      for (const t of tokenize(text)) {
+        if (STOPWORDS.has(t.word) || seen.has(t.stem)) continue;
+        seen.add(t.stem);
+        // 1 + idf: in a one-story corpus every topic word is "common", yet still what the question is about.
+        const light = LIGHT_WORDS.has(t.word) ? 0.3 : 1;
+        terms.push({ word: t.word, stem: t.stem, weight: factor * light * (1 + this.options.idf(t.stem)), current });
+      }
+    };
+    add(question, true, 1);
+    if (previous) add(previous, false, 0.5);
+    return terms;
+  }
+
+  /** Names in the question that appear in no retrieved passage (title included). */
+  private missingNames(question: string, passages: Passage[]): string[] {
+    const stems = new Set<string>();
+    const words = new Set<string>();
+    for (const p of passages) {
+      for (const t of tokenize(`${p.article.title}\n${p.chunk.text}`)) {
+        stems.add(t.stem);
+        words.add(t.word);
+      }
+    }
+    const known = (t: Token): boolean => {
+      if (stems.has(t.stem) || words.has(t.word)) return true;
+      // Demonyms and close forms ("Chinese" for "China") share a long prefix.
+      const prefix = t.word.slice(0, Math.max(4, t.word.length - 3));
+      return t.word.length >= 5 && [...words].some((w) => w.startsWith(prefix));
+    };
+    // Adjacent names form one phrase ("North Korea"): if any part is unknown, report the phrase.
+    const phrases: Token[][] = [];
+    for (const t of namedTerms(question)) {
+      const last = phrases.at(-1);
+      if (last && /^\s+$/.test(question.slice(last.at(-1)!.end, t.start))) last.push(t);
+      else phrases.push([t]);
+    }
+    const missing = phrases.filter((p) => !p.every(known)).map((p) => question.slice(p[0]!.start, p.at(-1)!.end));
+    return [...new Set(missing)];
+  }
+
+  /** How well one sentence word matches a query term: 1 exact, less for prefixes and neighbours. */
+  private termMatch(term: QueryTerm, tokens: Token[]): number {
+    let best = 0;
+    for (const t of tokens) {
+      if (t.stem === term.stem) return 1;
+      if (term.word.length >= 5 && t.word.length >= 5 && t.word.slice(0, 5) === term.word.slice(0, 5)) best = Math.max(best, 0.8);
+      const sim = this.options.wordVectors?.similarity(term.word, t.word);
+      if (sim !== undefined && sim >= SIMILAR_WORD) best = Math.max(best, 0.5 + 0.5 * sim);
+    }
+    return Math.min(best, 0.9);
+  }
+
+  private coverage(_text: string, tokens: Token[], terms: QueryTerm[]): number {
+    const content = tokens.filter((t) => !STOPWORDS.has(t.word));
+    let got = 0;
+    let total = 0;
+    for (const term of terms) {
+      total += term.weight;
+      got += term.weight * this.termMatch(term, content);
+    }
+    return total > 0 ? got / total : 0;
+  }
+
+  /** Scores every sentence of every passage, best first. */
+  private candidates(passages: Passage[], terms: QueryTerm[], type: AnswerType): Candidate[] {
+    const current = terms.filter((t) => t.current);
+    const scored = terms;
+    const out: Candidate[] = [];
+    passages.forEach((passage, rank) => {
+      const passageTokens = tokenize(`${passage.article.title}\n${passage.chunk.text}`).filter((t) => !STOPWORDS.has(t.word));
+      const passageMatch = scored.map((term) => this.termMatch(term, passageTokens));
+      for (const span of passage.chunk.sentences) {
+        const text = sentenceText(passage.chunk, span);
+        const tokens = tokenize(text);
+        const content = tokens.filter((t) => !STOPWORDS.has(t.word));
+        const matches = scored.map((term) => this.termMatch(term, content));
+        const weightOf = (pick: (i: number) => number, only: (t: QueryTerm) => boolean): number => {
+          let got = 0;
+          let total = 0;
+          scored.forEach((t, i) => {
+            if (!only(t)) return;
+            total += t.weight;
+            got += t.weight * pick(i);
+          });
+          return total > 0 ? got / total : 0;
+        };
+        // Coverage judges answerability on the current question's words; inherited words only help rank.
+        const coverageSet = current.length > 0 ? (t: QueryTerm) => t.current : () => true;
+        const sentenceCoverage = weightOf((i) => matches[i]!, coverageSet);
+        const contextCoverage = weightOf((i) => Math.max(matches[i]!, 0.8 * passageMatch[i]!), coverageSet);
+        const coverage = 0.7 * sentenceCoverage + 0.3 * contextCoverage;
+        const overall = weightOf((i) => Math.max(matches[i]!, 0.6 * passageMatch[i]!), () => true);
+        const offersType = offersAnswerType(type, text, tokens);
+        const typeBonus = type === 'other' || type === 'yesno' ? 0 : offersType ? 0.15 : -0.2;
+        const score = 0.6 * coverage + 0.4 * overall + typeBonus + 0.04 / (1 + rank) - (content.length < 4 ? 0.1 : 0);
+        out.push({ passage, span, text, tokens, matches, coverage, score, offersType });
+      }
+    });
+    return out.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
+  }
+
+  /** IDF-weighted bag of stems of a sentence, for summary similarity. */
+  private bag(text: string): Map<string, number> {
+    const bag = new Map<string, number>();
+    for (const t of tokenize(text)) {
+      if (STOPWORDS.has(t.word)) continue;
+      bag.set(t.stem, (bag.get(t.stem) ?? 0) + this.options.idf(t.stem));
+    }
+    return bag;
+  }
+}
+
+const SUMMARY_SENTENCES: Record<SummaryLength, number> = { short: 2, medium: 4, long: 8 };
+
+/** Share of question weight newly covered by `b` beyond what `a` covers. */
+function addsCoverage(a: Candidate, b: Candidate, terms: QueryTerm[]): number {
+  let gained = 0;
+  let total = 0;
+  terms.forEach((t, i) => {
+    total += t.weight;
+    gained += t.weight * Math.max(0, b.matches[i]! - a.matches[i]!);
+  });
+  return total > 0 ? gained / total : 0;
+}
+
+/** Sentences → "text [1] text [2]", one citation per distinct sentence, numbered in order. */
+function composeCited(items: Array<{ passage: Passage; span: Span; text: string }>): { answer: string; citations: Citation[] } {
+  const numbers = new Map<string, number>();
+  const citations: Citation[] = [];
+  const parts: string[] = [];
+  for (const item of items) {
+    const key = `${item.passage.chunk.id}@${item.span.start}`;
+    let n = numbers.get(key);
+    if (n === undefined) {
+      n = citations.length + 1;
+      numbers.set(key, n);
+      citations.push(citationFor(n, item.passage, [item.span]));
+    }
+    parts.push(`${item.text} [${n}]`);
+  }
+  return { answer: parts.join(' '), citations };
+}
+
+function storyOrder(a: Passage, b: Passage): number {
+  const da = a.article.publishedAt ?? '';
+  const db = b.article.publishedAt ?? '';
+  if (da !== db) return da < db ? -1 : 1;
+  if (a.chunk.articleId !== b.chunk.articleId) return a.chunk.articleId < b.chunk.articleId ? -1 : 1;
+  return a.chunk.start - b.chunk.start;
+}
+
+function cosine(a: Map<string, number>, b: Map<string, number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (const [k, v] of a) {
+    na += v * v;
+    const w = b.get(k);
+    if (w) dot += v * w;
+  }
+  for (const v of b.values()) nb += v * v;
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}

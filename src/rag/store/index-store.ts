@@ -1,0 +1,313 @@
+/**
+ * The index on disk: one immutable build directory per build, and a `current` symlink that is
+ * swapped atomically (rename) once a new build is complete. Readers resolve the link once at
+ * load, so a swap never mixes files of two builds, and a failed build never touches `current`.
+ *
+ *   INDEX_DIR/current -> builds/<build id>
+ *   INDEX_DIR/builds/<build id>/{manifest.json, articles.json, bodies.bin, chunks.bin, lexical.bin, vectors.hnsw}
+ */
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import path from 'node:path';
+import { IndexError } from '../../errors.js';
+import type { ArticleMeta, Chunk, Manifest, Span } from '../types.js';
+import { LexicalIndex } from './lexical.js';
+import { readSections, writeSections } from './sections.js';
+import { HnswVectorIndex, type VectorIndex } from './vectors.js';
+
+export const FORMAT_VERSION = 1;
+const FILES = ['articles.json', 'bodies.bin', 'chunks.bin', 'lexical.bin', 'vectors.hnsw'] as const;
+const REBUILD = 'Rebuild it with `npm run index`.';
+
+/** Manifest plus what is needed to check the files it describes. */
+export interface StoredManifest extends Manifest {
+  files: Record<string, { bytes: number }>;
+  hnsw: { m: number; efConstruction: number };
+}
+
+interface StoredArticle extends ArticleMeta {
+  /** Byte range of the body in bodies.bin. */
+  bodyStart: number;
+  bodyEnd: number;
+}
+
+/** Everything a build produces, in memory, before it is written. */
+export interface IndexContents {
+  manifest: Omit<StoredManifest, 'files'>;
+  articles: Array<ArticleMeta & { body: string }>;
+  chunks: Chunk[];
+  /** Row of each chunk's article in `articles`. */
+  chunkArticle: Uint32Array;
+  lexical: LexicalIndex;
+  vectors: HnswVectorIndex;
+}
+
+/** Writes a complete build into `dir` (which must not exist yet). */
+export function writeBuild(dir: string, contents: IndexContents): StoredManifest {
+  mkdirSync(dir, { recursive: true });
+  const bodies: Buffer[] = [];
+  let at = 0;
+  const stored: StoredArticle[] = contents.articles.map(({ body, ...meta }) => {
+    const bytes = Buffer.from(body, 'utf8');
+    bodies.push(bytes);
+    const entry = { ...meta, bodyStart: at, bodyEnd: at + bytes.length };
+    at += bytes.length;
+    return entry;
+  });
+  writeFileSync(path.join(dir, 'articles.json'), JSON.stringify(stored));
+  writeFileSync(path.join(dir, 'bodies.bin'), Buffer.concat(bodies));
+
+  const n = contents.chunks.length;
+  const ordinal = new Uint32Array(n);
+  const start = new Uint32Array(n);
+  const end = new Uint32Array(n);
+  const sentOffsets = new Uint32Array(n + 1);
+  const totalSentences = contents.chunks.reduce((s, c) => s + c.sentences.length, 0);
+  const sentSpans = new Uint32Array(totalSentences * 2);
+  let s = 0;
+  contents.chunks.forEach((c, i) => {
+    ordinal[i] = c.ordinal;
+    start[i] = c.start;
+    end[i] = c.end;
+    sentOffsets[i] = s;
+    for (const span of c.sentences) {
+      sentSpans[2 * s] = span.start;
+      sentSpans[2 * s + 1] = span.end;
+      s++;
+    }
+  });
+  sentOffsets[n] = s;
+  writeSections(path.join(dir, 'chunks.bin'), { chunks: n }, { article: contents.chunkArticle, ordinal, start, end, sentOffsets, sentSpans });
+  contents.lexical.save(path.join(dir, 'lexical.bin'));
+  contents.vectors.save(path.join(dir, 'vectors.hnsw'));
+
+  const files: StoredManifest['files'] = {};
+  for (const f of FILES) files[f] = { bytes: statSync(path.join(dir, f)).size };
+  const manifest: StoredManifest = { ...contents.manifest, files };
+  writeFileSync(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+/** The read-only, loaded index. */
+export class StoredIndex {
+  private readonly bodyCache = new Map<number, string>();
+
+  constructor(
+    readonly dir: string,
+    readonly manifest: StoredManifest,
+    private readonly storedArticles: StoredArticle[],
+    private readonly bodies: Buffer,
+    private readonly table: Record<string, Uint32Array>,
+    readonly lexical: LexicalIndex,
+    readonly vectors: VectorIndex,
+  ) {}
+
+  get chunkCount(): number {
+    return this.manifest.chunks;
+  }
+
+  /** Article metadata (no body), in corpus order. */
+  get articles(): ArticleMeta[] {
+    return this.storedArticles.map(({ bodyStart: _s, bodyEnd: _e, ...meta }) => meta);
+  }
+
+  articleRow(chunk: number): number {
+    return this.table.article![chunk]!;
+  }
+
+  article(row: number): ArticleMeta {
+    const { bodyStart: _s, bodyEnd: _e, ...meta } = this.storedArticles[row]!;
+    return meta;
+  }
+
+  /** The article's full text (decoded on demand, a few hundred kept). */
+  body(row: number): string {
+    let text = this.bodyCache.get(row);
+    if (text === undefined) {
+      const a = this.storedArticles[row]!;
+      text = this.bodies.toString('utf8', a.bodyStart, a.bodyEnd);
+      if (this.bodyCache.size > 512) this.bodyCache.clear();
+      this.bodyCache.set(row, text);
+    }
+    return text;
+  }
+
+  /** Rebuilds the Chunk object for table row `i`. */
+  chunk(i: number): Chunk {
+    const t = this.table;
+    const row = t.article![i]!;
+    const a = this.storedArticles[row]!;
+    const start = t.start![i]!;
+    const end = t.end![i]!;
+    const sentences: Span[] = [];
+    for (let s = t.sentOffsets![i]!; s < t.sentOffsets![i + 1]!; s++) {
+      sentences.push({ start: t.sentSpans![2 * s]!, end: t.sentSpans![2 * s + 1]! });
+    }
+    const ordinal = t.ordinal![i]!;
+    return { id: `${a.id}#${ordinal}`, articleId: a.id, ordinal, title: a.title, text: this.body(row).slice(start, end), start, end, sentences };
+  }
+
+  /** Rows of the chunks of one article, in order. */
+  chunksOfArticle(row: number): number[] {
+    const out: number[] = [];
+    const art = this.table.article!;
+    for (let i = 0; i < art.length; i++) if (art[i] === row) out.push(i);
+    return out;
+  }
+}
+
+/** The `current` link of an index directory. */
+function currentLink(indexDir: string): string {
+  return path.join(indexDir, 'current');
+}
+
+/** True when `indexDir` has a completed build. */
+export function indexExists(indexDir: string): boolean {
+  return existsSync(path.join(currentLink(indexDir), 'manifest.json'));
+}
+
+/** Reads and checks the manifest of the current build, without loading anything else. */
+export function readManifest(indexDir: string): { dir: string; manifest: StoredManifest } {
+  const link = currentLink(indexDir);
+  if (!existsSync(link)) throw new IndexError(`No index found in ${indexDir}. Build it with \`npm run index\`.`);
+  let dir: string;
+  let manifest: StoredManifest;
+  try {
+    dir = realpathSync(link);
+    manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as StoredManifest;
+  } catch {
+    throw new IndexError(`The index in ${indexDir} has no readable manifest. ${REBUILD}`);
+  }
+  if (manifest.formatVersion !== FORMAT_VERSION) {
+    throw new IndexError(`The index in ${indexDir} has format version ${String(manifest.formatVersion)}; this storybot reads version ${FORMAT_VERSION}. ${REBUILD}`);
+  }
+  return { dir, manifest };
+}
+
+/**
+ * Loads the current build. Refuses (IndexError) an index built by another embedder or with files
+ * missing, truncated or inconsistent, before any native code reads them.
+ */
+export function loadIndex(indexDir: string, expectedEmbedderId: string): StoredIndex {
+  const { dir, manifest } = readManifest(indexDir);
+  if (manifest.embedder?.id !== expectedEmbedderId) {
+    throw new IndexError(
+      `The index in ${indexDir} was built with embedder "${manifest.embedder?.id}", but "${expectedEmbedderId}" is configured. ` +
+        `Rebuild it with \`npm run index\`, or set EMBEDDINGS_PROVIDER back to what built it.`,
+    );
+  }
+  for (const f of FILES) {
+    const expected = manifest.files?.[f]?.bytes;
+    let actual: number;
+    try {
+      actual = statSync(path.join(dir, f)).size;
+    } catch {
+      throw new IndexError(`The index in ${indexDir} is missing ${f}. ${REBUILD}`);
+    }
+    if (actual !== expected) throw new IndexError(`The index in ${indexDir} is damaged: ${f} has ${actual} bytes, expected ${String(expected)}. ${REBUILD}`);
+  }
+  try {
+    const articles = JSON.parse(readFileSync(path.join(dir, 'articles.json'), 'utf8')) as StoredArticle[];
+    const bodies = readFileSync(path.join(dir, 'bodies.bin'));
+    const { sections } = readSections(path.join(dir, 'chunks.bin'));
+    const table = sections as Record<string, Uint32Array>;
+    if (articles.length !== manifest.articles || table.article?.length !== manifest.chunks) throw new Error('counts differ from the manifest');
+    const lexical = LexicalIndex.load(path.join(dir, 'lexical.bin'));
+    if (lexical.docCount !== manifest.chunks) throw new Error('lexical index size differs from the manifest');
+    const vectors = HnswVectorIndex.load(path.join(dir, 'vectors.hnsw'), manifest.embedder.dimensions, manifest.chunks);
+    return new StoredIndex(dir, manifest, articles, bodies, table, lexical, vectors);
+  } catch (error) {
+    if (error instanceof IndexError) throw error;
+    throw new IndexError(`The index in ${indexDir} is damaged (${(error as Error).message}). ${REBUILD}`, { cause: error });
+  }
+}
+
+/** A fresh, unique directory for a build in progress. */
+export function newBuildDir(indexDir: string): string {
+  const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+  return path.join(indexDir, 'builds', `.tmp-${id}`);
+}
+
+/**
+ * Publishes a finished build: renames it to its final name, then atomically repoints `current`.
+ * Keeps the previous build (for rollback) and removes older ones and abandoned temp dirs.
+ */
+export function publishBuild(indexDir: string, tmpDir: string): string {
+  const finalDir = tmpDir.replace(/\.tmp-([^/\\]+)$/, '$1');
+  renameSync(tmpDir, finalDir);
+  const link = currentLink(indexDir);
+  const previous = existsSync(link) ? readlinkSync(link) : undefined;
+  const tmpLink = `${link}.${process.pid}.tmp`;
+  rmSync(tmpLink, { force: true });
+  symlinkSync(path.relative(indexDir, finalDir), tmpLink);
+  renameSync(tmpLink, link);
+  const keep = new Set([path.basename(finalDir), previous ? path.basename(previous) : '']);
+  const builds = path.join(indexDir, 'builds');
+  for (const name of readdirSync(builds)) {
+    if (keep.has(name) || name.startsWith('.tmp-')) continue;
+    rmSync(path.join(builds, name), { recursive: true, force: true });
+  }
+  return finalDir;
+}
+
+/** Removes a build that failed; `current` was never touched. */
+export function discardBuild(tmpDir: string): void {
+  rmSync(tmpDir, { recursive: true, force: true });
+}
+
+/**
+ * Takes the build lock (one build per index at a time, across processes). Returns a release
+ * function, or throws IndexError naming the process that holds it.
+ */
+export function acquireBuildLock(indexDir: string): () => void {
+  mkdirSync(indexDir, { recursive: true });
+  const file = path.join(indexDir, 'build.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(file, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && pid !== process.pid) {
+        throw new IndexError(`Another index build is running (process ${pid}). Wait for it to finish.`);
+      }
+      unlinkSync(file); // stale lock from a crashed build
+    }
+  }
+  throw new IndexError('Could not take the index build lock.');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** sha256 over the articles' ids, titles and bodies, in id order. */
+export function corpusFingerprint(articles: Array<{ id: string; title: string; body: string }>): string {
+  const hash = createHash('sha256');
+  for (const a of [...articles].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))) hash.update(`${a.id}\0${a.title}\0${a.body}\0`);
+  return hash.digest('hex');
+}

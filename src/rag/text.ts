@@ -1,0 +1,165 @@
+/**
+ * Text primitives shared by chunking, the lexical index, the local embedder and the answerers.
+ * All pure and deterministic.
+ */
+import { stemmer } from 'stemmer';
+import type { Span } from './types.js';
+
+// Words that end in a period without ending a sentence.
+const ABBREVIATIONS = new Set(
+  (
+    'mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres ' +
+    'inc ltd co corp bros dept univ assn est approx vs etc al fig no nos vol pp ed eds ' +
+    'jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun'
+  ).split(' '),
+);
+
+const CLOSERS = `"'”’)]»`;
+
+/**
+ * Splits text into sentence spans. A boundary is terminal punctuation (plus closing quotes or
+ * brackets) followed by whitespace and something that can start a sentence, or a line break.
+ * Abbreviations, initials ("J. Smith", "U.S.") and decimals do not end sentences.
+ */
+export function splitSentences(text: string, offset = 0): Span[] {
+  const spans: Span[] = [];
+  let start = 0;
+  const push = (end: number): void => {
+    let s = start;
+    let e = end;
+    while (s < e && /\s/.test(text[s]!)) s++;
+    while (e > s && /\s/.test(text[e - 1]!)) e--;
+    if (e > s) spans.push({ start: s + offset, end: e + offset });
+    start = end;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '\n') {
+      push(i);
+      continue;
+    }
+    if (ch !== '.' && ch !== '!' && ch !== '?' && ch !== '…' && ch !== '。' && ch !== '！' && ch !== '？') continue;
+    let j = i + 1;
+    while (j < text.length && (text[j] === '.' || text[j] === '!' || text[j] === '?')) j++;
+    while (j < text.length && CLOSERS.includes(text[j]!)) j++;
+    if ('。！？'.includes(ch)) {
+      push(j);
+      i = j - 1;
+      continue;
+    }
+    if (j < text.length && !/\s/.test(text[j]!)) continue; // "3.5", "U.S.", "e.g.x"
+    let k = j;
+    while (k < text.length && text[k] === ' ') k++;
+    const next = text[k];
+    if (next === undefined) break;
+    if (next !== '\n' && !/[\p{Lu}\p{N}"'“‘(\[\p{Lo}]/u.test(next)) continue;
+    if (ch === '.' && j === i + 1) {
+      const word = /([\p{L}.]+)$/u.exec(text.slice(Math.max(0, i - 12), i))?.[1] ?? '';
+      const bare = word.replace(/\./g, '').toLowerCase();
+      if (ABBREVIATIONS.has(bare)) continue;
+      if (/^\p{Lu}$/u.test(word)) continue; // an initial: "John F. Kennedy"
+      if (/^(\p{L}\.)+\p{L}$/u.test(word)) continue; // "U.S" before the final period
+    }
+    push(j);
+    i = j - 1;
+  }
+  push(text.length);
+  return spans;
+}
+
+// Short, frequent English words that carry no topic. Kept small on purpose: negations and
+// question words are kept elsewhere where they matter.
+export const STOPWORDS = new Set(
+  (
+    'a about above after again against all am an and any are as at be because been before being below between both but by ' +
+    'can could did do does doing down during each few for from further had has have having he her here hers herself him himself his how ' +
+    'i if in into is it its itself just me more most my myself no nor not of off on once only or other our ours ourselves out over own ' +
+    'same she should so some such than that the their theirs them themselves then there these they this those through to too under until up ' +
+    'very was we were what when where which while who whom why will with would you your yours yourself yourselves ' +
+    'also said says say tell told according did does done get got may might must shall us one ' +
+    'story article report reported reports news question questions mention mentioned mentions does ' +
+    'whats who\'s what\'s'
+  ).split(/\s+/),
+);
+
+/** Lowercases and strips accents so "Élysée" and "elysee" meet. */
+export function fold(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+}
+
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
+
+/** A word of the text with its position. */
+export interface Token {
+  /** Folded surface form ("tariffs"). */
+  word: string;
+  /** Porter stem of the folded form ("tariff"); the lexical index's term. */
+  stem: string;
+  start: number;
+  end: number;
+  /** The word started with a capital letter in the original text. */
+  capitalized: boolean;
+}
+
+const stemCache = new Map<string, string>();
+/** Porter stem with a bounded memo (the same words recur constantly). */
+export function stem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = /^\d/.test(word) ? word : stemmer(word);
+    if (stemCache.size > 200_000) stemCache.clear();
+    stemCache.set(word, s);
+  }
+  return s;
+}
+
+/** Splits text into word tokens (letters and digits), possessives folded ("China's" → "china"). */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(WORD)) {
+    const raw = m[0];
+    let word = fold(raw).replace(/['’]s$/, '').replace(/['’]/g, '');
+    // "US" and "U.S." name a country; lowercased they would collide with the pronoun "us".
+    if (raw === 'US' || raw === 'U' && text.slice(m.index!, m.index! + 4) === 'U.S.') word = 'usa';
+    if (raw === 'S' && text.slice(m.index! - 2, m.index! + 2) === 'U.S.') continue;
+    if (word === '') continue;
+    out.push({
+      word,
+      stem: stem(word),
+      start: m.index!,
+      end: m.index! + raw.length,
+      capitalized: /^\p{Lu}/u.test(raw),
+    });
+  }
+  return out;
+}
+
+/** Stems of the topical words of `text`, in order, with repeats (for BM25 term frequency). */
+export function contentStems(text: string): string[] {
+  const out: string[] = [];
+  for (const t of tokenize(text)) if (!STOPWORDS.has(t.word) && t.word.length > 0) out.push(t.stem);
+  return out;
+}
+
+/** FNV-1a 32-bit hash, for feature hashing. */
+export function fnv1a(text: string, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/**
+ * Makes user text safe to process and echo: drops control characters, ANSI escapes, zero-width
+ * and bidirectional-override characters, and collapses whitespace.
+ */
+export function cleanUserText(text: string): string {
+  return text
+    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
