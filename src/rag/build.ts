@@ -20,7 +20,7 @@ import {
 import { LexicalIndexBuilder } from './store/lexical.js';
 import { DEFAULT_HNSW, HnswVectorIndex, type HnswParams } from './store/vectors.js';
 import { contentStems } from './text.js';
-import type { ArticleMeta, Chunk } from './types.js';
+import type { Article, ArticleMeta, Chunk } from './types.js';
 
 export type BuildPhase = 'load' | 'chunk' | 'embed' | 'lexical' | 'vectors' | 'write' | 'swap';
 
@@ -35,6 +35,8 @@ export interface BuildOptions {
   config: CoreConfig;
   /** Defaults to `config.CORPUS_DIR`. */
   corpusDir?: string;
+  /** Index these articles instead of reading a corpus directory (benchmarks). */
+  articles?: Article[];
   skipInvalid?: boolean;
   onProgress?: (progress: BuildProgress) => void;
   /** Reuse an embedder (tests, benchmarks); otherwise one is created from config. */
@@ -68,7 +70,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   try {
     const corpusDir = options.corpusDir ?? config.CORPUS_DIR;
     progress('load', 0, 0, `reading ${corpusDir}`);
-    const corpus = await loadCorpus(corpusDir, { skipInvalid: options.skipInvalid });
+    const corpus = options.articles
+      ? { articles: options.articles, skipped: [], ignored: [] }
+      : await loadCorpus(corpusDir, { skipInvalid: options.skipInvalid });
     progress('load', corpus.articles.length, corpus.articles.length, `read ${corpus.articles.length} articles`);
 
     const chunks: Chunk[] = [];
