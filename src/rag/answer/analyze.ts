@@ -17,7 +17,6 @@ const TIME_RE = new RegExp(`\\b(${WEEKDAYS}|${MONTHS}|yesterday|today|tomorrow|t
 const NUMBER_RE = new RegExp(`(\\d|\\b(${NUMBER_WORDS})\\b|%|\\$|€|£|¥)`, 'i');
 const DURATION_RE = new RegExp(`\\b(\\d+|${NUMBER_WORDS}|several|few|a|an)\\s+(${TIME_UNITS})\\b|\\bfor (hours|days|weeks|months|years)\\b`, 'i');
 const REASON_RE = /\b(because|due to|as a result|owing to|driven by|amid|after|following|since|in response|prompted|caused|led to|reason|so that|in order to|aimed at|over (its|his|her|their|the))\b/i;
-const ROLE_RE = new RegExp(`\\b(${ROLE_NOUNS})\\b`, 'i');
 
 /** Classifies the question by what kind of answer would satisfy it. */
 export function answerTypeOf(question: string): AnswerType {
@@ -32,8 +31,11 @@ export function answerTypeOf(question: string): AnswerType {
   return 'other';
 }
 
-/** True when `sentence` contains something of the kind `type` asks for. */
-export function offersAnswerType(type: AnswerType, sentence: string, tokens: Token[]): boolean {
+/**
+ * True when `sentence` contains something of the kind `type` asks for. For people and places
+ * the thing must be new: a name or role the question itself does not already give.
+ */
+export function offersAnswerType(type: AnswerType, sentence: string, tokens: Token[], questionWords: ReadonlySet<string> = new Set()): boolean {
   switch (type) {
     case 'time':
       return TIME_RE.test(sentence);
@@ -44,17 +46,19 @@ export function offersAnswerType(type: AnswerType, sentence: string, tokens: Tok
     case 'reason':
       return REASON_RE.test(sentence);
     case 'person':
-      return ROLE_RE.test(sentence) || hasProperName(tokens);
+      return tokens.some((t) => !questionWords.has(t.word) && ROLE_WORDS.has(t.word)) || hasProperName(tokens, questionWords);
     case 'place':
-      return hasProperName(tokens);
+      return hasProperName(tokens, questionWords);
     default:
       return true;
   }
 }
 
-/** A capitalized word that is not just the first word of the sentence. */
-function hasProperName(tokens: Token[]): boolean {
-  return tokens.some((t, i) => i > 0 && t.capitalized && !STOPWORDS.has(t.word));
+const ROLE_WORDS = new Set(ROLE_NOUNS.split('|'));
+
+/** A capitalized word, not merely sentence-initial, that the question does not contain. */
+function hasProperName(tokens: Token[], questionWords: ReadonlySet<string>): boolean {
+  return tokens.some((t, i) => i > 0 && t.capitalized && !STOPWORDS.has(t.word) && !questionWords.has(t.word));
 }
 
 /** Types whose absence from every candidate sentence means the story does not say. */

@@ -34,7 +34,8 @@ interface QueryTerm {
 
 interface Candidate {
   passage: Passage;
-  span: Span;
+  /** One sentence, or two adjacent ones. */
+  spans: Span[];
   text: string;
   tokens: Token[];
   /** Per query term, how well this sentence matches it (0..1). */
@@ -91,7 +92,8 @@ export class ExtractiveAnswerer implements Answerer {
     const missing = this.missingNames(question, context.passages);
     if (missing.length > 0) return refuse(`it never mentions ${missing.join(', ')}`);
 
-    let candidates = this.candidates(context.passages, terms, type);
+    const questionWords = new Set(tokenize(question).map((t) => t.word));
+    let candidates = this.candidates(context.passages, terms, type, questionWords);
     // For a time, an amount or a duration, only sentences that contain one can answer.
     if (STRICT_TYPES.has(type)) candidates = candidates.filter((c) => c.offersType);
     const best = candidates[0];
@@ -99,7 +101,11 @@ export class ExtractiveAnswerer implements Answerer {
 
     // A second sentence when it is nearly as good and covers question words the first does not.
     const chosen: Candidate[] = [best];
-    const second = candidates.slice(1).find((c) => c.score >= best.score * 0.8 && c.coverage >= this.minCoverage && addsCoverage(best, c, terms) >= 0.15);
+    const overlaps = (a: Candidate, b: Candidate): boolean =>
+      a.passage.chunk.id === b.passage.chunk.id && a.spans.some((x) => b.spans.some((y) => x.start === y.start));
+    const second = candidates
+      .slice(1)
+      .find((c) => !overlaps(best, c) && c.score >= best.score * 0.8 && c.coverage >= this.minCoverage && addsCoverage(best, c, terms) >= 0.15);
     if (second) chosen.push(second);
     return { question, ...composeCited(chosen), refused: false, answerer: this.id };
   }
@@ -149,7 +155,7 @@ export class ExtractiveAnswerer implements Answerer {
     const ordered = picked
       .map((i) => usable[i]!)
       .sort((a, b) => storyOrder(a.passage, b.passage) || a.span.start - b.span.start)
-      .map((s) => ({ passage: s.passage, span: s.span, text: s.text }));
+      .map((s) => ({ passage: s.passage, spans: [s.span], text: s.text }));
     const { answer, citations } = composeCited(ordered);
     return { summary: answer, citations, answerer: this.id };
   }
@@ -206,7 +212,7 @@ export class ExtractiveAnswerer implements Answerer {
       if (t.stem === term.stem) return 1;
       if (term.word.length >= 5 && t.word.length >= 5 && t.word.slice(0, 5) === term.word.slice(0, 5)) best = Math.max(best, 0.8);
       const sim = this.options.wordVectors?.similarity(term.word, t.word);
-      if (sim !== undefined && sim >= SIMILAR_WORD) best = Math.max(best, 0.5 + 0.5 * sim);
+      if (sim !== undefined && sim >= SIMILAR_WORD) best = Math.max(best, Math.min(0.85, sim));
     }
     return Math.min(best, 0.9);
   }
@@ -222,42 +228,61 @@ export class ExtractiveAnswerer implements Answerer {
     return total > 0 ? got / total : 0;
   }
 
-  /** Scores every sentence of every passage, best first. */
-  private candidates(passages: Passage[], terms: QueryTerm[], type: AnswerType): Candidate[] {
+  /**
+   * Scores every sentence of every passage, and every pair of adjacent sentences (a statement
+   * often spans two: "They discussed Ukraine. Xi said…"), best first.
+   */
+  private candidates(passages: Passage[], terms: QueryTerm[], type: AnswerType, questionWords: ReadonlySet<string>): Candidate[] {
     const current = terms.filter((t) => t.current);
-    const scored = terms;
+    // Coverage judges answerability on the current question's words; inherited words only help rank.
+    const judged = current.length > 0 ? (t: QueryTerm) => t.current : () => true;
+    const share = (values: (i: number) => number, only: (t: QueryTerm) => boolean): number => {
+      let got = 0;
+      let total = 0;
+      terms.forEach((t, i) => {
+        if (!only(t)) return;
+        total += t.weight;
+        got += t.weight * values(i);
+      });
+      return total > 0 ? got / total : 0;
+    };
     const out: Candidate[] = [];
     passages.forEach((passage, rank) => {
       const passageTokens = tokenize(`${passage.article.title}\n${passage.chunk.text}`).filter((t) => !STOPWORDS.has(t.word));
-      const passageMatch = scored.map((term) => this.termMatch(term, passageTokens));
-      for (const span of passage.chunk.sentences) {
+      const passageMatch = terms.map((term) => this.termMatch(term, passageTokens));
+      const sentences = passage.chunk.sentences.map((span) => {
         const text = sentenceText(passage.chunk, span);
         const tokens = tokenize(text);
         const content = tokens.filter((t) => !STOPWORDS.has(t.word));
-        const matches = scored.map((term) => this.termMatch(term, content));
-        const weightOf = (pick: (i: number) => number, only: (t: QueryTerm) => boolean): number => {
-          let got = 0;
-          let total = 0;
-          scored.forEach((t, i) => {
-            if (!only(t)) return;
-            total += t.weight;
-            got += t.weight * pick(i);
-          });
-          return total > 0 ? got / total : 0;
-        };
-        // Coverage judges answerability on the current question's words; inherited words only help rank.
-        const coverageSet = current.length > 0 ? (t: QueryTerm) => t.current : () => true;
-        const sentenceCoverage = weightOf((i) => matches[i]!, coverageSet);
-        const contextCoverage = weightOf((i) => Math.max(matches[i]!, 0.8 * passageMatch[i]!), coverageSet);
+        return { span, text, tokens, content, matches: terms.map((term) => this.termMatch(term, content)) };
+      });
+      const units = sentences.flatMap((one, i) => {
+        const two = sentences[i + 1];
+        if (!two) return [[one]];
+        // A pair only when each sentence brings question words the other lacks.
+        const helps = (a: typeof one, b: typeof one): boolean => a.matches.some((m, j) => m > 0 && m > b.matches[j]!);
+        // …and within one paragraph: a statement does not run across a paragraph break.
+        const sameParagraph = !passage.chunk.text.slice(one.span.end - passage.chunk.start, two.span.start - passage.chunk.start).includes('\n');
+        return sameParagraph && helps(one, two) && helps(two, one) ? [[one], [one, two]] : [[one]];
+      });
+      for (const unit of units) {
+        const spans = unit.map((u) => u.span);
+        const text = sentenceText(passage.chunk, { start: spans[0]!.start, end: spans.at(-1)!.end });
+        const tokens = unit.flatMap((u) => u.tokens);
+        const contentCount = unit.reduce((n, u) => n + u.content.length, 0);
+        const matches = terms.map((_, j) => Math.max(...unit.map((u) => u.matches[j]!)));
+        const sentenceCoverage = share((i) => matches[i]!, judged);
+        const contextCoverage = share((i) => Math.max(matches[i]!, 0.8 * passageMatch[i]!), judged);
         const coverage = 0.7 * sentenceCoverage + 0.3 * contextCoverage;
-        const overall = weightOf((i) => Math.max(matches[i]!, 0.6 * passageMatch[i]!), () => true);
-        const offersType = offersAnswerType(type, text, tokens);
+        const overall = share((i) => Math.max(matches[i]!, 0.6 * passageMatch[i]!), () => true);
+        const offersType = offersAnswerType(type, text, tokens, questionWords);
         const typeBonus = type === 'other' || type === 'yesno' ? 0 : offersType ? 0.15 : -0.2;
-        const score = 0.6 * coverage + 0.4 * overall + typeBonus + 0.04 / (1 + rank) - (content.length < 4 ? 0.1 : 0);
-        out.push({ passage, span, text, tokens, matches, coverage, score, offersType });
+        const lengthCost = (unit.length - 1) * 0.06 + (contentCount < 4 ? 0.1 : 0);
+        const score = 0.6 * coverage + 0.4 * overall + typeBonus + 0.04 / (1 + rank) - lengthCost;
+        out.push({ passage, spans, text, tokens, matches, coverage, score, offersType });
       }
     });
-    return out.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
+    return out.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
   }
 
   /** IDF-weighted bag of stems of a sentence, for summary similarity. */
@@ -284,18 +309,18 @@ function addsCoverage(a: Candidate, b: Candidate, terms: QueryTerm[]): number {
   return total > 0 ? gained / total : 0;
 }
 
-/** Sentences → "text [1] text [2]", one citation per distinct sentence, numbered in order. */
-function composeCited(items: Array<{ passage: Passage; span: Span; text: string }>): { answer: string; citations: Citation[] } {
+/** Sentence units → "text [1] text [2]", one citation per distinct unit, numbered in order. */
+function composeCited(items: Array<{ passage: Passage; spans: Span[]; text: string }>): { answer: string; citations: Citation[] } {
   const numbers = new Map<string, number>();
   const citations: Citation[] = [];
   const parts: string[] = [];
   for (const item of items) {
-    const key = `${item.passage.chunk.id}@${item.span.start}`;
+    const key = `${item.passage.chunk.id}@${item.spans.map((s) => s.start).join(',')}`;
     let n = numbers.get(key);
     if (n === undefined) {
       n = citations.length + 1;
       numbers.set(key, n);
-      citations.push(citationFor(n, item.passage, [item.span]));
+      citations.push(citationFor(n, item.passage, item.spans));
     }
     parts.push(`${item.text} [${n}]`);
   }
