@@ -6,6 +6,10 @@ import { splitSentences } from './text.js';
 import type { Article, Chunk, Span } from './types.js';
 
 export const DEFAULT_CHUNK_SIZE = 1_000;
+/** Sentences repeated at the start of the next chunk. */
+export const DEFAULT_OVERLAP = 1;
+/** Only sentences shorter than this share of the chunk size are repeated. */
+const OVERLAP_MAX_SHARE = 0.3;
 
 /**
  * Breaks a sentence longer than `max` at the last clause mark (; : , —) or space before the
@@ -39,7 +43,7 @@ export function sentenceSpans(body: string, max = DEFAULT_CHUNK_SIZE): Span[] {
  * unless it alone exceeds `size`). Chunk ids are `${article.id}#${ordinal}`, stable while the
  * article text is unchanged.
  */
-export function chunkArticle(article: Article, size = DEFAULT_CHUNK_SIZE): Chunk[] {
+export function chunkArticle(article: Article, size = DEFAULT_CHUNK_SIZE, overlap = DEFAULT_OVERLAP): Chunk[] {
   const spans = sentenceSpans(article.body, size);
   const chunks: Chunk[] = [];
   let group: Span[] = [];
@@ -58,14 +62,23 @@ export function chunkArticle(article: Article, size = DEFAULT_CHUNK_SIZE): Chunk
       end,
       sentences: group,
     });
-    group = [];
+    // The next chunk repeats the last sentence when it is short, so a statement that runs over
+    // a chunk boundary ("They discussed Ukraine. Xi said…") is whole in one chunk.
+    const last = group[group.length - 1]!;
+    group = overlap > 0 && group.length > 1 && last.end - last.start <= size * OVERLAP_MAX_SHARE ? [last] : [];
   };
+  let fresh = 0;
   for (const span of spans) {
     const start = group[0]?.start ?? span.start;
-    if (group.length > 0 && span.end - start > size) flush();
+    if (fresh > 0 && span.end - start > size) {
+      flush();
+      fresh = 0;
+      if (group.length > 0 && span.end - group[0]!.start > size) group = [];
+    }
     group.push(span);
+    fresh++;
   }
-  flush();
+  if (fresh > 0) flush();
   return chunks;
 }
 

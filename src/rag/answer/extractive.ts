@@ -47,6 +47,25 @@ interface Candidate {
 
 const SIMILAR_WORD = 0.62;
 
+/** Names whose usual other forms share no prefix with them. */
+const ALIASES: Record<string, string[]> = {
+  american: ['usa', 'america', 'washington'],
+  americans: ['usa', 'america', 'washington'],
+  america: ['usa', 'american', 'washington'],
+  usa: ['america', 'american', 'washington'],
+  british: ['britain', 'uk', 'london'],
+  britain: ['british', 'uk', 'london'],
+  uk: ['britain', 'british', 'london'],
+  dutch: ['netherlands', 'holland'],
+  swiss: ['switzerland'],
+  beijing: ['china', 'chinese'],
+  washington: ['usa', 'america', 'american'],
+  tokyo: ['japan', 'japanese'],
+  moscow: ['russia', 'russian'],
+  kyiv: ['ukraine', 'ukrainian'],
+  taipei: ['taiwan', 'taiwanese'],
+};
+
 /** Generic words that frame a question rather than name its topic ("when did it happen"). */
 const LIGHT_WORDS = new Set(
   (
@@ -190,6 +209,7 @@ export class ExtractiveAnswerer implements Answerer {
     }
     const known = (t: Token): boolean => {
       if (stems.has(t.stem) || words.has(t.word)) return true;
+      if (ALIASES[t.word]?.some((a) => words.has(a))) return true;
       // Demonyms and close forms ("Chinese" for "China") share a long prefix.
       const prefix = t.word.slice(0, Math.max(4, t.word.length - 3));
       return t.word.length >= 5 && [...words].some((w) => w.startsWith(prefix));
@@ -246,6 +266,7 @@ export class ExtractiveAnswerer implements Answerer {
       });
       return total > 0 ? got / total : 0;
     };
+    const qVector = this.options.wordVectors ? this.meanVector(terms.filter((t) => t.current).map((t) => ({ word: t.word, stem: t.stem }))) : undefined;
     const out: Candidate[] = [];
     passages.forEach((passage, rank) => {
       const passageTokens = tokenize(`${passage.article.title}\n${passage.chunk.text}`).filter((t) => !STOPWORDS.has(t.word));
@@ -278,11 +299,23 @@ export class ExtractiveAnswerer implements Answerer {
         const offersType = offersAnswerType(type, text, tokens, questionWords);
         const typeBonus = type === 'other' || type === 'yesno' ? 0 : offersType ? 0.15 : -0.2;
         const lengthCost = (unit.length - 1) * 0.06 + (contentCount < 4 ? 0.1 : 0);
-        const score = 0.6 * coverage + 0.4 * overall + typeBonus + 0.04 / (1 + rank) - lengthCost;
+        const semantic = qVector ? cosineDense(qVector, this.meanVector(unit.flatMap((u) => u.content))) : 0;
+        const score = 0.6 * coverage + 0.4 * overall + 0.3 * semantic + typeBonus + 0.04 / (1 + rank) - lengthCost;
         out.push({ passage, spans, text, tokens, matches, coverage, score, offersType });
       }
     });
     return out.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
+  }
+
+  /** IDF-weighted mean word vector (unit length), for whole-sentence similarity. */
+  private meanVector(words: Array<{ word: string; stem: string }>): Float32Array {
+    const vectors = this.options.wordVectors!;
+    const v = new Float32Array(vectors.dims);
+    for (const w of words) vectors.addTo(w.word, 1 + this.options.idf(w.stem), v);
+    let norm = 0;
+    for (let i = 0; i < v.length; i++) norm += v[i]! * v[i]!;
+    if (norm > 0) for (let i = 0; i < v.length; i++) v[i]! /= Math.sqrt(norm);
+    return v;
   }
 
   /** IDF-weighted bag of stems of a sentence, for summary similarity. */
@@ -333,6 +366,12 @@ function storyOrder(a: Passage, b: Passage): number {
   if (da !== db) return da < db ? -1 : 1;
   if (a.chunk.articleId !== b.chunk.articleId) return a.chunk.articleId < b.chunk.articleId ? -1 : 1;
   return a.chunk.start - b.chunk.start;
+}
+
+function cosineDense(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
+  return dot;
 }
 
 function cosine(a: Map<string, number>, b: Map<string, number>): number {
