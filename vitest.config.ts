@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Prepares the word-vector table once, so tests with a throwaway CACHE_DIR can share it.
+    globalSetup: ['tests/setup/wordvectors.ts'],
   },
 });

@@ -30,6 +30,8 @@ const coreSchema = z.object({
   CORPUS_DIR: z.string().min(1).default('corpus'),
   INDEX_DIR: z.string().min(1).default('data/index'),
   CACHE_DIR: z.string().min(1).default('data/cache'),
+  /** Compact word-vector table; shared by every index and cache on the machine (default `${CACHE_DIR}/wordvectors`). */
+  WORD_VECTORS_DIR: optionalString,
   EMBEDDINGS_PROVIDER: z.enum(['local', 'openai']).default('local'),
   ANSWERER: z.enum(['extractive', 'openai']).default('extractive'),
   OPENAI_API_KEY: optionalString,
@@ -64,6 +66,8 @@ const botSchema = z.object({
     .default(1),
   FEEDBACK_FILE: z.string().min(1).default('data/feedback.jsonl'),
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1_000).max(25_000_000).default(2_000_000),
+  // A REST proxy in front of Discord (shared rate limits across shards); empty means Discord itself.
+  DISCORD_API_URL: optionalString.pipe(z.url('must be a URL such as http://localhost:8080/api').optional()),
 });
 
 export type CoreConfig = z.infer<typeof coreSchema>;

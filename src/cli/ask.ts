@@ -2,7 +2,6 @@
  * `npm run ask -- "question"` prints a cited answer.
  * `--json` prints one JSON object; `--stdin` answers one question per input line, one JSON line each.
  */
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { openOrBuildEngine } from '../rag/engine.js';
 import { answerJson, cliSetup, exitWithError, renderCited } from './common.js';
@@ -24,8 +23,7 @@ if (!args.values.stdin && question === '') {
 try {
   const engine = await openOrBuildEngine(config, { logger });
   if (args.values.stdin) {
-    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-    for await (const line of lines) {
+    for await (const line of stdinLines()) {
       let out: Record<string, unknown>;
       try {
         out = answerJson(await engine.ask(line));
@@ -41,4 +39,24 @@ try {
   }
 } catch (error) {
   exitWithError(error, logger);
+}
+
+/**
+ * Lines of stdin, split on "\n" only (a trailing "\r" is dropped). readline would also split on a
+ * lone "\r", so a hostile line carrying that control byte would get two answers and shift every
+ * later answer off its question.
+ */
+async function* stdinLines(): AsyncGenerator<string> {
+  process.stdin.setEncoding('utf8');
+  let pending = '';
+  for await (const chunk of process.stdin as AsyncIterable<string>) {
+    pending += chunk;
+    let from = 0;
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', from)) {
+      yield pending.slice(from, nl).replace(/\r$/, '');
+      from = nl + 1;
+    }
+    pending = pending.slice(from);
+  }
+  if (pending !== '') yield pending.replace(/\r$/, '');
 }

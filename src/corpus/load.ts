@@ -58,6 +58,13 @@ function cleanString(value: unknown): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
+/** "1.5 MB", "800 kB", "12 bytes": readable at any scale. */
+export function formatBytes(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
+  return `${n} bytes`;
+}
+
 function shortHash(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 12);
 }
@@ -239,14 +246,18 @@ export async function loadCorpus(dir: string, options: LoadOptions = {}): Promis
     try {
       const size = (await stat(full)).size;
       if (size > maxBytes) {
-        throw new CorpusError(rel, `the file is ${(size / 1e6).toFixed(1)} MB, over the ${(maxBytes / 1e6).toFixed(1)} MB limit`);
+        throw new CorpusError(rel, `the file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit`);
       }
       const parsed = parseArticleFile(rel, await readFile(full));
+      // Checked against earlier files and within this one: two articles sharing an id would
+      // share chunk ids, and citations would point at the wrong text.
+      const inFile = new Set<string>();
       for (const article of parsed) {
-        const earlier = seen.get(article.id);
+        const earlier = seen.get(article.id) ?? (inFile.has(article.id) ? 'the same file' : undefined);
         if (earlier !== undefined) {
           throw new CorpusError(rel, `duplicate article id "${article.id}" (also in ${earlier})`);
         }
+        inFile.add(article.id);
       }
       for (const article of parsed) {
         seen.set(article.id, rel);

@@ -9,6 +9,7 @@ import { chunkArticle, chunkSearchText } from './chunk.js';
 import { createEmbedder, embedAll, type Embedder } from './embeddings/index.js';
 import {
   acquireBuildLock,
+  ChunkTableBuilder,
   corpusFingerprint,
   discardBuild,
   FORMAT_VERSION,
@@ -18,9 +19,14 @@ import {
   type StoredManifest,
 } from './store/index-store.js';
 import { LexicalIndexBuilder } from './store/lexical.js';
-import { DEFAULT_HNSW, HnswVectorIndex, type HnswParams } from './store/vectors.js';
+import { HnswBuildWorker, hnswParamsFor, type HnswParams } from './store/vectors.js';
 import { contentStems } from './text.js';
-import type { Article, ArticleMeta, Chunk } from './types.js';
+import type { Article, ArticleMeta } from './types.js';
+
+/** Chunks embedded per embedAll call when there is no cache (bounds the vectors held at once). */
+const EMBED_SLICE = 16_384;
+/** Vectors handed to the vector-index worker at a time. */
+const VECTOR_BATCH = 4_096;
 
 export type BuildPhase = 'load' | 'chunk' | 'embed' | 'lexical' | 'vectors' | 'write' | 'swap';
 
@@ -67,6 +73,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     options.onProgress?.({ phase, done, total, message });
   const release = acquireBuildLock(config.INDEX_DIR);
   const tmpDir = newBuildDir(config.INDEX_DIR);
+  let vectorBuilder: HnswBuildWorker | undefined;
   try {
     const corpusDir = options.corpusDir ?? config.CORPUS_DIR;
     progress('load', 0, 0, `reading ${corpusDir}`);
@@ -75,67 +82,92 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       : await loadCorpus(corpusDir, { skipInvalid: options.skipInvalid });
     progress('load', corpus.articles.length, corpus.articles.length, `read ${corpus.articles.length} articles`);
 
-    const chunks: Chunk[] = [];
-    const chunkArticle_: number[] = [];
+    // Chunks go straight into the stored table's columns: at a million chunks, keeping a Chunk
+    // object (id, text, sentence spans) per chunk costs over a gigabyte for nothing.
+    progress('chunk', 0, corpus.articles.length, 'chunking');
+    const table = new ChunkTableBuilder();
     const articles: Array<ArticleMeta & { body: string }> = corpus.articles.map((article, row) => {
       const pieces = chunkArticle(article, config.CHUNK_SIZE);
-      for (const c of pieces) {
-        chunks.push(c);
-        chunkArticle_.push(row);
-      }
+      for (const c of pieces) table.add(row, c);
       return { ...article, chunks: pieces.length, chars: article.body.length };
     });
-    progress('chunk', chunks.length, chunks.length, `${chunks.length} chunks`);
+    const n = table.length;
+    progress('chunk', n, n, `${n} chunks`);
 
-    const searchTexts = chunks.map((c, i) => chunkSearchText(c, articles[chunkArticle_[i]!]!));
     const embedder = options.embedder ?? (await createEmbedder(config));
-    let cached = 0;
-    const vectors = await embedAll(embedder, searchTexts, {
-      cacheDir: options.noCache ? undefined : config.CACHE_DIR,
-      onProgress: (p) => {
-        cached = p.cached;
-        progress('embed', p.done, p.total, `embedded ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} chunks`);
-      },
-    });
-
-    const lexicalBuilder = new LexicalIndexBuilder();
-    searchTexts.forEach((t) => lexicalBuilder.add(contentStems(t)));
-    const lexical = lexicalBuilder.build();
-    progress('lexical', chunks.length, chunks.length, 'lexical index built');
-
     const dims = await embedder.dimensions();
-    const hnsw = options.hnsw ?? DEFAULT_HNSW;
-    const vectorIndex = HnswVectorIndex.build(vectors, dims, hnsw, (done) =>
-      progress('vectors', done, chunks.length, `vector index ${done.toLocaleString('en-US')}/${chunks.length.toLocaleString('en-US')}`),
+    const hnsw = options.hnsw ?? hnswParamsFor(n);
+    const lexicalBuilder = new LexicalIndexBuilder();
+    vectorBuilder = new HnswBuildWorker(dims, n, hnsw, (done) =>
+      progress('vectors', done, n, `vector index ${done.toLocaleString('en-US')}/${n.toLocaleString('en-US')}`),
     );
-    progress('vectors', chunks.length, chunks.length, 'vector index built');
+    const searchText = (i: number): string => {
+      const article = articles[table.articleRow(i)]!;
+      return chunkSearchText(table.chunk(i, article), article);
+    };
+
+    // Embedding, word postings and vector insertion overlap: the vector index is built on a
+    // worker thread (hnswlib inserts on one thread, and it is the longest phase at scale) while
+    // this thread embeds and indexes words, a slice at a time. Without the embedding cache the
+    // slices are embedded one by one; the cache is read whole on each embedAll call, so with it
+    // everything is embedded in one call and then handed over slice by slice.
+    const embedSlice = options.noCache ? EMBED_SLICE : Math.max(1, n);
+    let cached = 0;
+    progress('embed', 0, n, `embedding ${n.toLocaleString('en-US')} chunks`);
+    for (let from = 0; from < n; from += embedSlice) {
+      const texts = Array.from({ length: Math.min(embedSlice, n - from) }, (_, j) => searchText(from + j));
+      let sliceCached = 0;
+      const vectors = await embedAll(embedder, texts, {
+        cacheDir: options.noCache ? undefined : config.CACHE_DIR,
+        onProgress: (p) => {
+          sliceCached = p.cached;
+          const done = from + p.done;
+          progress('embed', done, n, `embedded ${done.toLocaleString('en-US')}/${n.toLocaleString('en-US')} chunks`);
+        },
+      });
+      cached += sliceCached;
+      for (let at = 0; at < texts.length; at += VECTOR_BATCH) {
+        await vectorBuilder.add(vectors.slice(at, at + VECTOR_BATCH));
+        for (let j = at; j < Math.min(at + VECTOR_BATCH, texts.length); j++) lexicalBuilder.add(contentStems(texts[j]!));
+        progress('lexical', from + Math.min(at + VECTOR_BATCH, texts.length), n, 'indexing words');
+      }
+    }
+    const lexical = lexicalBuilder.build();
+    progress('lexical', n, n, 'lexical index built');
 
     progress('write', 0, 1, 'writing index');
-    const manifest = writeBuild(tmpDir, {
+    const manifest = await writeBuild(tmpDir, {
       manifest: {
         formatVersion: FORMAT_VERSION,
         embedder: { id: embedder.id, dimensions: dims },
         chunkSize: config.CHUNK_SIZE,
-        chunks: chunks.length,
+        chunks: n,
         articles: articles.length,
         corpusFingerprint: corpusFingerprint(corpus.articles),
         builtAt: new Date().toISOString(),
         buildMs: Date.now() - started,
-        hnsw: { m: hnsw.m, efConstruction: hnsw.efConstruction },
+        hnsw: { m: hnsw.m, efConstruction: hnsw.efConstruction, efSearch: hnsw.efSearch },
       },
       articles,
-      chunks,
-      chunkArticle: Uint32Array.from(chunkArticle_),
+      chunks: table,
       lexical,
-      vectors: vectorIndex,
+      // Written last: the worker finishes its queue while the other files are written.
+      vectors: {
+        save: async (file) => {
+          await vectorBuilder!.save(file);
+          progress('vectors', n, n, 'vector index built');
+        },
+      },
     });
+    progress('write', 1, 1, 'index written');
     const dir = publishBuild(config.INDEX_DIR, tmpDir);
     progress('swap', 1, 1, 'new index is live');
-    return { manifest, dir, skipped: corpus.skipped, ignored: corpus.ignored, embedded: chunks.length - cached, cached };
+    return { manifest, dir, skipped: corpus.skipped, ignored: corpus.ignored, embedded: n - cached, cached };
   } catch (error) {
     discardBuild(tmpDir);
     throw error;
   } finally {
+    await vectorBuilder?.dispose();
     release();
   }
 }

@@ -157,6 +157,9 @@ export function fnv1a(text: string, seed = 0x811c9dc5): number {
  */
 export function cleanUserText(text: string): string {
   return text
+    // Terminal strings (window titles, hyperlinks: ESC ] … BEL or ESC \) carry no words of the
+    // question; left in, their payload ("0;title") would be read as part of it.
+    .replace(/\u001b[\]P^_][^\u0007\u001b]*(?:\u0007|\u001b\\)/g, '')
     .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ')
     .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, '')

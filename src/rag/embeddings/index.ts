@@ -26,9 +26,12 @@ export interface EmbedProgress {
   cached: number;
 }
 
-/** Where the compact word-vector table lives (shared by every index on the machine). */
-export function wordVectorDir(config: Pick<CoreConfig, 'CACHE_DIR'>): string {
-  return path.join(config.CACHE_DIR, 'wordvectors');
+/**
+ * Where the compact word-vector table lives (shared by every index on the machine):
+ * `WORD_VECTORS_DIR` when set, so a throwaway CACHE_DIR need not convert the package again.
+ */
+export function wordVectorDir(config: Pick<CoreConfig, 'CACHE_DIR'> & Partial<Pick<CoreConfig, 'WORD_VECTORS_DIR'>>): string {
+  return config.WORD_VECTORS_DIR ?? path.join(config.CACHE_DIR, 'wordvectors');
 }
 
 /** Creates the configured embedder. The OpenAI client is only loaded when asked for. */

@@ -25,6 +25,25 @@ export interface LocalEmbeddingsOptions {
 const DEFAULT_HASH_DIMS = 256;
 const DEFAULT_SEMANTIC_SHARE = 0.5;
 const UNKNOWN_RANK = 60_000;
+/** Words whose features are kept (cleared when full; a news vocabulary fits many times). */
+const FEATURE_CACHE_WORDS = 200_000;
+const WORD_STATE = fnv1a('w:');
+const BIGRAM_STATE = fnv1a('b:');
+const GRAM_STATE = fnv1a('c:');
+const EMPTY_GRAMS = new Uint32Array(0);
+
+/** Everything one word contributes to the lexical block, whatever its neighbours. */
+interface WordFeatures {
+  /** Rarity weight. */
+  w: number;
+  stem: string;
+  stemHash: number;
+  /** FNV state after `b:${stem} `, from which the next word's bigram hash continues. */
+  bigramState: number;
+  /** Hashes of the word's character 4-grams (padded with #), if it is long enough to have them. */
+  grams: Uint32Array;
+  gramWeight: number;
+}
 
 export class LocalEmbeddings extends Embeddings<number[]> {
   readonly hashDims: number;
@@ -34,6 +53,7 @@ export class LocalEmbeddings extends Embeddings<number[]> {
   readonly id: string;
   private readonly lexicalWeight: number;
   private readonly semanticWeight: number;
+  private readonly featureCache = new Map<string, WordFeatures>();
 
   constructor(
     private readonly vectors: WordVectors | null,
@@ -57,27 +77,50 @@ export class LocalEmbeddings extends Embeddings<number[]> {
     return Math.log(2 + (rank ?? UNKNOWN_RANK) / 100);
   }
 
+  /**
+   * Hashed features of one word, computed once per word (the same words recur constantly, and a
+   * million-chunk build would otherwise build and hash ~10 short strings per token).
+   */
+  private features(word: string, stem: string): WordFeatures {
+    let f = this.featureCache.get(word);
+    if (f === undefined) {
+      const w = this.weight(word);
+      const padded = `#${word}#`;
+      const grams = padded.length > 5 ? new Uint32Array(padded.length - 3) : EMPTY_GRAMS;
+      for (let i = 0; i < grams.length; i++) grams[i] = fnv1a(padded.slice(i, i + 4), GRAM_STATE);
+      f = {
+        w,
+        stemHash: fnv1a(stem, WORD_STATE),
+        // The bigram feature is `b:${previous stem} ${stem}`; FNV-1a is sequential, so hashing
+        // the stem onward from the previous word's state gives the same number without the string.
+        bigramState: fnv1a(`${stem} `, BIGRAM_STATE),
+        stem,
+        grams,
+        gramWeight: grams.length > 0 ? (0.6 * w) / grams.length : 0,
+      };
+      if (this.featureCache.size >= FEATURE_CACHE_WORDS) this.featureCache.clear();
+      this.featureCache.set(word, f);
+    }
+    return f;
+  }
+
   /** Embeds one text into a unit-length Float32Array. */
   vector(text: string): Float32Array {
     const out = new Float32Array(this.dimensions);
-    const tokens = tokenize(text).filter((t) => !STOPWORDS.has(t.word));
     const hd = this.hashDims;
-    const addHashed = (feature: string, w: number): void => {
-      const h = fnv1a(feature);
+    // Same features, weights and order of additions as hashing each feature string in turn.
+    const add = (h: number, w: number): void => {
       out[h % hd]! += (h & 0x80000000 ? -1 : 1) * w;
     };
-    let prev: { stem: string; w: number } | undefined;
-    for (const t of tokens) {
-      const w = this.weight(t.word);
-      addHashed(`w:${t.stem}`, w);
-      if (prev) addHashed(`b:${prev.stem} ${t.stem}`, 0.5 * Math.min(w, prev.w));
-      prev = { stem: t.stem, w };
-      const padded = `#${t.word}#`;
-      if (padded.length > 5) {
-        const per = (0.6 * w) / (padded.length - 3);
-        for (let i = 0; i + 4 <= padded.length; i++) addHashed(`c:${padded.slice(i, i + 4)}`, per);
-      }
-      if (this.vectors) this.vectors.addTo(t.word, w, out, hd);
+    let prev: WordFeatures | undefined;
+    for (const t of tokenize(text)) {
+      if (STOPWORDS.has(t.word)) continue;
+      const f = this.features(t.word, t.stem);
+      add(f.stemHash, f.w);
+      if (prev) add(fnv1a(f.stem, prev.bigramState), 0.5 * Math.min(f.w, prev.w));
+      prev = f;
+      for (let i = 0; i < f.grams.length; i++) add(f.grams[i]!, f.gramWeight);
+      if (this.vectors) this.vectors.addTo(t.word, f.w, out, hd);
     }
     scaleBlock(out, 0, hd, this.lexicalWeight);
     if (this.semanticDims > 0) scaleBlock(out, hd, this.dimensions, this.semanticWeight);

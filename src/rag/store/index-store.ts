@@ -27,8 +27,9 @@ import {
 import path from 'node:path';
 import { IndexError } from '../../errors.js';
 import type { ArticleMeta, Chunk, Manifest, Span } from '../types.js';
+import { checkHnswFile } from './hnsw-check.js';
 import { LexicalIndex } from './lexical.js';
-import { readSections, writeSections } from './sections.js';
+import { GrowableU32, readSections, writeAll, writeSections } from './sections.js';
 import { HnswVectorIndex, type VectorIndex } from './vectors.js';
 
 export const FORMAT_VERSION = 1;
@@ -38,7 +39,8 @@ const REBUILD = 'Rebuild it with `npm run index`.';
 /** Manifest plus what is needed to check the files it describes. */
 export interface StoredManifest extends Manifest {
   files: Record<string, { bytes: number }>;
-  hnsw: { m: number; efConstruction: number };
+  /** efSearch is absent from indexes written before it was recorded; they use the default. */
+  hnsw: { m: number; efConstruction: number; efSearch?: number };
 }
 
 interface StoredArticle extends ArticleMeta {
@@ -47,55 +49,119 @@ interface StoredArticle extends ArticleMeta {
   bodyEnd: number;
 }
 
-/** Everything a build produces, in memory, before it is written. */
+/**
+ * The chunk table as it is stored: one row per chunk, columns of numbers. A build fills it
+ * article by article, so a million chunks never exist as a million objects at once.
+ */
+export class ChunkTableBuilder {
+  private readonly article = new GrowableU32(1 << 12);
+  private readonly ordinal = new GrowableU32(1 << 12);
+  private readonly start = new GrowableU32(1 << 12);
+  private readonly end = new GrowableU32(1 << 12);
+  private readonly sentOffsets = new GrowableU32(1 << 12);
+  private readonly sentSpans = new GrowableU32(1 << 14);
+
+  constructor() {
+    this.sentOffsets.push(0);
+  }
+
+  get length(): number {
+    return this.article.length;
+  }
+
+  /** Appends a chunk of the article in row `articleRow`. */
+  add(articleRow: number, chunk: Chunk): void {
+    this.article.push(articleRow);
+    this.ordinal.push(chunk.ordinal);
+    this.start.push(chunk.start);
+    this.end.push(chunk.end);
+    for (const span of chunk.sentences) {
+      this.sentSpans.push(span.start);
+      this.sentSpans.push(span.end);
+    }
+    this.sentOffsets.push(this.sentSpans.length / 2);
+  }
+
+  articleRow(i: number): number {
+    return this.article.get(i);
+  }
+
+  /** Rebuilds chunk `i` of `article` (the article in row `articleRow(i)`). */
+  chunk(i: number, article: { id: string; title: string; body: string }): Chunk {
+    const start = this.start.get(i);
+    const end = this.end.get(i);
+    const sentences: Span[] = [];
+    for (let s = this.sentOffsets.get(i); s < this.sentOffsets.get(i + 1); s++) {
+      sentences.push({ start: this.sentSpans.get(2 * s), end: this.sentSpans.get(2 * s + 1) });
+    }
+    const ordinal = this.ordinal.get(i);
+    return { id: `${article.id}#${ordinal}`, articleId: article.id, ordinal, title: article.title, text: article.body.slice(start, end), start, end, sentences };
+  }
+
+  /** The stored columns (views; no copy). */
+  columns(): Record<string, Uint32Array> {
+    return {
+      article: this.article.view(),
+      ordinal: this.ordinal.view(),
+      start: this.start.view(),
+      end: this.end.view(),
+      sentOffsets: this.sentOffsets.view(),
+      sentSpans: this.sentSpans.view(),
+    };
+  }
+}
+
+/** What writes `vectors.hnsw`: an in-memory index, or a build still finishing on a worker. */
+export interface VectorFileWriter {
+  save(file: string): void | Promise<void>;
+}
+
+/** Everything a build produces, before it is written. */
 export interface IndexContents {
   manifest: Omit<StoredManifest, 'files'>;
   articles: Array<ArticleMeta & { body: string }>;
-  chunks: Chunk[];
-  /** Row of each chunk's article in `articles`. */
-  chunkArticle: Uint32Array;
+  chunks: ChunkTableBuilder;
   lexical: LexicalIndex;
-  vectors: HnswVectorIndex;
+  vectors: VectorFileWriter;
 }
 
-/** Writes a complete build into `dir` (which must not exist yet). */
-export function writeBuild(dir: string, contents: IndexContents): StoredManifest {
-  mkdirSync(dir, { recursive: true });
-  const bodies: Buffer[] = [];
-  let at = 0;
-  const stored: StoredArticle[] = contents.articles.map(({ body, ...meta }) => {
-    const bytes = Buffer.from(body, 'utf8');
-    bodies.push(bytes);
-    const entry = { ...meta, bodyStart: at, bodyEnd: at + bytes.length };
-    at += bytes.length;
-    return entry;
-  });
-  writeFileSync(path.join(dir, 'articles.json'), JSON.stringify(stored));
-  writeFileSync(path.join(dir, 'bodies.bin'), Buffer.concat(bodies));
+/** Bytes of body text gathered before each write to bodies.bin. */
+const BODY_WRITE_BYTES = 16 << 20;
 
-  const n = contents.chunks.length;
-  const ordinal = new Uint32Array(n);
-  const start = new Uint32Array(n);
-  const end = new Uint32Array(n);
-  const sentOffsets = new Uint32Array(n + 1);
-  const totalSentences = contents.chunks.reduce((s, c) => s + c.sentences.length, 0);
-  const sentSpans = new Uint32Array(totalSentences * 2);
-  let s = 0;
-  contents.chunks.forEach((c, i) => {
-    ordinal[i] = c.ordinal;
-    start[i] = c.start;
-    end[i] = c.end;
-    sentOffsets[i] = s;
-    for (const span of c.sentences) {
-      sentSpans[2 * s] = span.start;
-      sentSpans[2 * s + 1] = span.end;
-      s++;
+/**
+ * Writes a complete build into `dir` (which must not exist yet). The vector file comes last, so
+ * a vector index still being built on a worker gets the time the other files take.
+ */
+export async function writeBuild(dir: string, contents: IndexContents): Promise<StoredManifest> {
+  mkdirSync(dir, { recursive: true });
+  // Bodies are streamed: at a million chunks they are about a gigabyte, more than one string or
+  // one comfortable buffer should hold.
+  const stored: StoredArticle[] = [];
+  const fd = openSync(path.join(dir, 'bodies.bin'), 'w');
+  try {
+    let pending = Buffer.allocUnsafe(BODY_WRITE_BYTES);
+    let used = 0;
+    let at = 0;
+    for (const { body, ...meta } of contents.articles) {
+      const bytes = Buffer.byteLength(body, 'utf8');
+      if (used + bytes > pending.length) {
+        writeAll(fd, pending.subarray(0, used));
+        used = 0;
+        if (bytes > pending.length) pending = Buffer.allocUnsafe(bytes);
+      }
+      pending.write(body, used, 'utf8');
+      used += bytes;
+      stored.push({ ...meta, bodyStart: at, bodyEnd: at + bytes });
+      at += bytes;
     }
-  });
-  sentOffsets[n] = s;
-  writeSections(path.join(dir, 'chunks.bin'), { chunks: n }, { article: contents.chunkArticle, ordinal, start, end, sentOffsets, sentSpans });
+    writeAll(fd, pending.subarray(0, used));
+  } finally {
+    closeSync(fd);
+  }
+  writeFileSync(path.join(dir, 'articles.json'), JSON.stringify(stored));
+  writeSections(path.join(dir, 'chunks.bin'), { chunks: contents.chunks.length }, contents.chunks.columns());
   contents.lexical.save(path.join(dir, 'lexical.bin'));
-  contents.vectors.save(path.join(dir, 'vectors.hnsw'));
+  await contents.vectors.save(path.join(dir, 'vectors.hnsw'));
 
   const files: StoredManifest['files'] = {};
   for (const f of FILES) files[f] = { bytes: statSync(path.join(dir, f)).size };
@@ -165,10 +231,28 @@ export class StoredIndex {
 
   /** Rows of the chunks of one article, in order. */
   chunksOfArticle(row: number): number[] {
+    const first = this.articleChunkStarts();
     const out: number[] = [];
-    const art = this.table.article!;
-    for (let i = 0; i < art.length; i++) if (art[i] === row) out.push(i);
+    for (let i = first[row]!; i < first[row + 1]!; i++) out.push(this.byArticle![i]!);
     return out;
+  }
+
+  private byArticle: Uint32Array | undefined;
+  private firstOfArticle: Uint32Array | undefined;
+
+  /** Chunk rows grouped by article (a counting sort, built on first use: O(chunks) once). */
+  private articleChunkStarts(): Uint32Array {
+    if (this.firstOfArticle) return this.firstOfArticle;
+    const art = this.table.article!;
+    const first = new Uint32Array(this.storedArticles.length + 1);
+    for (let i = 0; i < art.length; i++) first[art[i]! + 1]!++;
+    for (let a = 0; a < this.storedArticles.length; a++) first[a + 1]! += first[a]!;
+    const fill = first.slice(0, this.storedArticles.length);
+    const rows = new Uint32Array(art.length);
+    for (let i = 0; i < art.length; i++) rows[fill[art[i]!]!++] = i;
+    this.byArticle = rows;
+    this.firstOfArticle = first;
+    return first;
   }
 }
 
@@ -230,7 +314,9 @@ export function loadIndex(indexDir: string, expectedEmbedderId: string): StoredI
     if (articles.length !== manifest.articles || table.article?.length !== manifest.chunks) throw new Error('counts differ from the manifest');
     const lexical = LexicalIndex.load(path.join(dir, 'lexical.bin'));
     if (lexical.docCount !== manifest.chunks) throw new Error('lexical index size differs from the manifest');
-    const vectors = HnswVectorIndex.load(path.join(dir, 'vectors.hnsw'), manifest.embedder.dimensions, manifest.chunks);
+    // Native code trusts the file's links; a damaged file of the right size would crash the process.
+    checkHnswFile(path.join(dir, 'vectors.hnsw'), manifest.embedder.dimensions, manifest.chunks);
+    const vectors = HnswVectorIndex.load(path.join(dir, 'vectors.hnsw'), manifest.embedder.dimensions, manifest.chunks, manifest.hnsw?.efSearch);
     return new StoredIndex(dir, manifest, articles, bodies, table, lexical, vectors);
   } catch (error) {
     if (error instanceof IndexError) throw error;

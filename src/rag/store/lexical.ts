@@ -77,7 +77,10 @@ export class LexicalIndexBuilder {
 export class LexicalIndex {
   private readonly termIds = new Map<string, number>();
   private readonly avgLength: number;
+  /** Per document, the BM25 length normalization `k1 · (1 − b + b · len / avgLen)`. */
+  private readonly norms: Float64Array;
   private scratch: Float32Array | undefined;
+  private touched: Uint32Array | undefined;
 
   constructor(
     private readonly terms: string[],
@@ -90,6 +93,9 @@ export class LexicalIndex {
     let total = 0;
     for (let d = 0; d < docLengths.length; d++) total += docLengths[d]!;
     this.avgLength = docLengths.length ? total / docLengths.length : 0;
+    // Same expression as per posting, computed once per document instead of once per posting.
+    this.norms = new Float64Array(docLengths.length);
+    for (let d = 0; d < docLengths.length; d++) this.norms[d] = BM25_K1 * (1 - BM25_B + (BM25_B * docLengths[d]!) / this.avgLength);
   }
 
   get docCount(): number {
@@ -116,9 +122,17 @@ export class LexicalIndex {
   search(query: Map<string, number>, k: number, filter?: (doc: number) => boolean): ScoredDoc[] {
     const n = this.docCount;
     if (n === 0 || k <= 0) return [];
-    if (!this.scratch || this.scratch.length !== n) this.scratch = new Float32Array(n);
+    // Scratch arrays live as long as the index: a query allocates nothing proportional to n.
+    if (!this.scratch || this.scratch.length !== n) {
+      this.scratch = new Float32Array(n);
+      this.touched = new Uint32Array(n);
+    }
     const scores = this.scratch;
-    const touched: number[] = [];
+    const touched = this.touched!;
+    const postings = this.postings;
+    const tfs = this.tfs;
+    const norms = this.norms;
+    let count = 0;
     for (const [stem, weight] of query) {
       const id = this.termIds.get(stem);
       if (id === undefined || weight <= 0) continue;
@@ -126,15 +140,14 @@ export class LexicalIndex {
       const to = this.offsets[id + 1]!;
       const idf = Math.log(1 + (n - (to - from) + 0.5) / (to - from + 0.5)) * weight;
       for (let p = from; p < to; p++) {
-        const d = this.postings[p]!;
-        const tf = this.tfs[p]!;
-        const norm = BM25_K1 * (1 - BM25_B + (BM25_B * this.docLengths[d]!) / this.avgLength);
-        if (scores[d] === 0) touched.push(d);
-        scores[d]! += (idf * tf * (BM25_K1 + 1)) / (tf + norm);
+        const d = postings[p]!;
+        const tf = tfs[p]!;
+        if (scores[d] === 0) touched[count++] = d;
+        scores[d]! += (idf * tf * (BM25_K1 + 1)) / (tf + norms[d]!);
       }
     }
-    const out = topK(touched, scores, k, filter);
-    for (const d of touched) scores[d] = 0;
+    const out = topKOf(touched, count, scores, k, filter);
+    for (let i = 0; i < count; i++) scores[touched[i]!] = 0;
     return out;
   }
 
@@ -165,22 +178,57 @@ export class LexicalIndex {
   }
 }
 
-/** Picks the `k` highest-scoring of `candidates` (ties broken by lower doc id). */
-export function topK(candidates: number[], scores: ArrayLike<number>, k: number, filter?: (doc: number) => boolean): ScoredDoc[] {
-  const pool = filter ? candidates.filter(filter) : candidates;
-  if (pool.length > k * 4 && pool.length > 256) {
-    // Cheap threshold from a sample keeps the sort small on long posting lists.
-    const sample = pool.filter((_, i) => i % Math.ceil(pool.length / 512) === 0).map((d) => scores[d]!).sort((a, b) => b - a);
-    const cut = sample[Math.min(sample.length - 1, Math.ceil((k * sample.length) / pool.length) + 2)] ?? -Infinity;
-    const kept = pool.filter((d) => scores[d]! >= cut);
-    if (kept.length >= k) return sortTop(kept, scores, k);
+/** True when (score a, doc a) ranks before (score b, doc b): higher score, then lower doc id. */
+const before = (sa: number, da: number, sb: number, db: number): boolean => sa > sb || (sa === sb && da < db);
+
+/**
+ * Picks the `k` best of the first `count` entries of `candidates`, best first (higher score, then
+ * lower doc id), with a bounded heap: O(count · log k) and no allocation proportional to count.
+ */
+function topKOf(candidates: Uint32Array, count: number, scores: ArrayLike<number>, k: number, filter?: (doc: number) => boolean): ScoredDoc[] {
+  // Min-heap on rank: the root is the worst of the best k seen so far.
+  const heapDoc: number[] = [];
+  const heapScore: number[] = [];
+  const siftDown = (i: number): void => {
+    const size = heapDoc.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < size && before(heapScore[worst]!, heapDoc[worst]!, heapScore[l]!, heapDoc[l]!)) worst = l;
+      if (r < size && before(heapScore[worst]!, heapDoc[worst]!, heapScore[r]!, heapDoc[r]!)) worst = r;
+      if (worst === i) return;
+      [heapDoc[i], heapDoc[worst]] = [heapDoc[worst]!, heapDoc[i]!];
+      [heapScore[i], heapScore[worst]] = [heapScore[worst]!, heapScore[i]!];
+      i = worst;
+    }
+  };
+  for (let c = 0; c < count; c++) {
+    const d = candidates[c]!;
+    const s = scores[d]!;
+    if (heapDoc.length === k && !before(s, d, heapScore[0]!, heapDoc[0]!)) continue;
+    if (filter && !filter(d)) continue;
+    if (heapDoc.length < k) {
+      heapDoc.push(d);
+      heapScore.push(s);
+      for (let i = heapDoc.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!before(heapScore[parent]!, heapDoc[parent]!, heapScore[i]!, heapDoc[i]!)) break;
+        [heapDoc[i], heapDoc[parent]] = [heapDoc[parent]!, heapDoc[i]!];
+        [heapScore[i], heapScore[parent]] = [heapScore[parent]!, heapScore[i]!];
+        i = parent;
+      }
+    } else {
+      heapDoc[0] = d;
+      heapScore[0] = s;
+      siftDown(0);
+    }
   }
-  return sortTop(pool, scores, k);
+  return heapDoc.map((doc, i) => ({ doc, score: heapScore[i]! })).sort((a, b) => b.score - a.score || a.doc - b.doc);
 }
 
-function sortTop(pool: number[], scores: ArrayLike<number>, k: number): ScoredDoc[] {
-  return pool
-    .map((doc) => ({ doc, score: scores[doc]! }))
-    .sort((a, b) => b.score - a.score || a.doc - b.doc)
-    .slice(0, k);
+/** Picks the `k` highest-scoring of `candidates` (ties broken by lower doc id). */
+export function topK(candidates: number[], scores: ArrayLike<number>, k: number, filter?: (doc: number) => boolean): ScoredDoc[] {
+  if (k <= 0) return [];
+  return topKOf(Uint32Array.from(candidates), candidates.length, scores, k, filter);
 }

@@ -4,7 +4,7 @@
  *
  * Layout: "SBIN" | u32 header length | header JSON | padding | section bytes…
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 
 type ArrayKind = 'u8' | 'u16' | 'u32' | 'f32';
 export type Section = Uint8Array | Uint16Array | Uint32Array | Float32Array;
@@ -27,25 +27,41 @@ interface HeaderEntry {
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
-/** Writes sections plus a small JSON `meta` object to `file`. */
+/**
+ * Writes sections plus a small JSON `meta` object to `file`. Streams each section straight from
+ * its array, so writing a large index never holds a second copy of it in memory.
+ */
 export function writeSections(file: string, meta: Record<string, unknown>, sections: Record<string, Section>): void {
+  const arrays = Object.entries(sections);
   const entries: HeaderEntry[] = [];
   let offset = 0;
-  for (const [name, arr] of Object.entries(sections)) {
+  for (const [name, arr] of arrays) {
     entries.push({ name, kind: kindOf(arr), offset, length: arr.length });
     offset = align8(offset + arr.byteLength);
   }
   const header = Buffer.from(JSON.stringify({ meta, entries }), 'utf8');
   const dataStart = align8(8 + header.length);
-  const out = Buffer.alloc(dataStart + offset);
-  out.write('SBIN', 0, 'latin1');
-  out.writeUInt32LE(header.length, 4);
-  header.copy(out, 8);
-  entries.forEach((e, i) => {
-    const arr = Object.values(sections)[i]!;
-    Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).copy(out, dataStart + e.offset);
-  });
-  writeFileSync(file, out);
+  const head = Buffer.alloc(dataStart);
+  head.write('SBIN', 0, 'latin1');
+  head.writeUInt32LE(header.length, 4);
+  header.copy(head, 8);
+  const fd = openSync(file, 'w');
+  try {
+    writeAll(fd, head);
+    const zeros = Buffer.alloc(8);
+    arrays.forEach(([, arr], i) => {
+      writeAll(fd, new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
+      const pad = (i + 1 < entries.length ? entries[i + 1]!.offset : offset) - (entries[i]!.offset + arr.byteLength);
+      if (pad > 0) writeAll(fd, zeros.subarray(0, pad));
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `writeSync` may write less than asked for (and takes < 2 GB at once); loop until all is out. */
+export function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.byteLength; ) at += writeSync(fd, bytes, at, Math.min(bytes.byteLength - at, 1 << 30));
 }
 
 /** Reads a file written by `writeSections`; throws a plain Error on any inconsistency. */

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExtractiveAnswerer, REFUSAL } from '../../../src/rag/answer/extractive.js';
+import { citationMarkers } from '../../../src/rag/answer/cite.js';
+import { chunkArticle } from '../../../src/rag/chunk.js';
+import type { Answer, ArticleMeta, Passage } from '../../../src/rag/types.js';
+import { buildSeedIndex, removeDir, type SeedIndex } from '../../support/core.js';
+
+let seed: SeedIndex;
+
+beforeAll(async () => {
+  seed = await buildSeedIndex();
+});
+
+afterAll(() => removeDir(seed?.root));
+
+/** Every marker has a citation, every citation is used, numbered 1..n, each quote verbatim. */
+function expectWellCited(answer: Answer): void {
+  const markers = citationMarkers(answer.answer);
+  expect(answer.citations.map((c) => c.n)).toEqual(answer.citations.map((_, i) => i + 1));
+  for (const n of markers) expect(answer.citations.some((c) => c.n === n)).toBe(true);
+  for (const c of answer.citations) {
+    expect(markers).toContain(c.n);
+    expect(seed.bodies.get(c.articleId)).toContain(c.quote);
+    expect(c.chunkId.startsWith(`${c.articleId}#`)).toBe(true);
+    expect(c.title).toMatch(/Xi tells Trump/);
+  }
+}
+
+describe('the extractive answerer over the seed story', () => {
+  const direct: Array<[string, string, string]> = [
+    [
+      'What did Xi tell Trump about Taiwan?',
+      'return to China',
+      'Taiwan’s ‘return to China’ is a fundamental element',
+    ],
+    ['On what day did the phone call take place?', 'Monday', 'during a phone call on Monday'],
+    [
+      "Who is Japan's new prime minister?",
+      'Sanae Takaichi',
+      'Japan’s new Prime Minister, Sanae Takaichi',
+    ],
+    [
+      'Where did Xi and Trump last meet?',
+      'South Korea',
+      'Xi and Trump last met in South Korea in October',
+    ],
+    [
+      'By how much did Washington reduce tariffs on Chinese goods?',
+      '10%',
+      'Washington has reduced tariffs on Chinese goods by 10%',
+    ],
+    [
+      'Which news agency reported Xi’s remarks?',
+      'Xinhua',
+      'according to China’s state news agency Xinhua',
+    ],
+  ];
+
+  it.each(direct)(
+    'answers "%s" with a citation quoting the supporting sentence',
+    async (question, expected, support) => {
+      const answer = await seed.engine.ask(question);
+      expect(answer.refused).toBe(false);
+      expect(answer.answer).toContain(expected);
+      expect(answer.citations.some((c) => c.quote.includes(support))).toBe(true);
+      expectWellCited(answer);
+    },
+  );
+
+  const paraphrased: Array<[string, string]> = [
+    [
+      'Did the US lower import duties on Chinese products?',
+      'reduced tariffs on Chinese goods by 10%',
+    ],
+    ['Which farm goods did China start purchasing again?', 'resumed purchases of US soybeans'],
+    ['Why have ties between Tokyo and Beijing soured?', 'Relations have deteriorated sharply'],
+  ];
+
+  it.each(paraphrased)(
+    'answers the paraphrased "%s" in the story’s own words',
+    async (question, support) => {
+      const answer = await seed.engine.ask(question);
+      expect(answer.refused).toBe(false);
+      expect(answer.citations.some((c) => c.quote.includes(support))).toBe(true);
+      expectWellCited(answer);
+    },
+  );
+
+  const unanswerable = [
+    'What did Xi say about North Korea?',
+    'How long did the phone call last?',
+    'What did Vladimir Putin say about the call?',
+    "How much did Nvidia's stock rise after the call?",
+    'Who won the football match on Sunday?',
+  ];
+
+  it.each(unanswerable)('refuses "%s" plainly, with no citations', async (question) => {
+    const answer = await seed.engine.ask(question);
+    expect(answer.refused).toBe(true);
+    expect(answer.citations).toEqual([]);
+    expect(answer.answer).toMatch(/^The story doesn't say/);
+    expect(citationMarkers(answer.answer)).toEqual([]);
+  });
+
+  it('names what the story never mentions when the question depends on it', async () => {
+    const answer = await seed.engine.ask('What did Xi say about North Korea?');
+    expect(answer.answer).toBe("The story doesn't say: it never mentions North Korea.");
+  });
+
+  it('answers a follow-up from the previous turn ("and when?" after asking where they met)', async () => {
+    const alone = await seed.engine.ask('and when?');
+    expect(alone.refused).toBe(true);
+    const first = await seed.engine.ask('Where did Xi and Trump last meet?');
+    const followUp = await seed.engine.ask('and when?', {
+      history: [{ question: first.question, answer: first.answer }],
+    });
+    expect(followUp.refused).toBe(false);
+    expect(followUp.answer).toContain('October');
+    expectWellCited(followUp);
+  });
+
+  it('refuses text that is not a question in words, and a question over the length limit', async () => {
+    expect((await seed.engine.ask('🤔🤔🤔')).refused).toBe(true);
+    expect((await seed.engine.ask('   ')).citations).toEqual([]);
+    const long = await seed.engine.ask(`What did Xi say ${'about Taiwan '.repeat(200)}?`);
+    expect(long.refused).toBe(true);
+    expect(long.answer).toMatch(/too long .*limit is 1000/);
+  });
+
+  it('returns the cleaned question, without control or invisible characters', async () => {
+    const answer = await seed.engine.ask(
+      '\u001b[1mWhat did Xi tell\u200b Trump\u202e about Taiwan?\u0007',
+    );
+    expect(answer.question).toBe('What did Xi tell Trump about Taiwan?');
+    expect(answer.refused).toBe(false);
+  });
+});
+
+describe('ExtractiveAnswerer on hand-built passages', () => {
+  const body =
+    'The harbour bridge reopened on Friday after six weeks of repairs. Engineers replaced two cables. ' +
+    'The mayor said the work cost 4 million euros.\nTraffic returned to normal by evening.';
+  const article = { id: 'bridge', title: 'Bridge reopens', body, file: 'bridge.txt' };
+  const chunks = chunkArticle(article, 200);
+  const meta: ArticleMeta = {
+    id: 'bridge',
+    title: 'Bridge reopens',
+    file: 'bridge.txt',
+    chunks: chunks.length,
+    chars: body.length,
+  };
+  const passages: Passage[] = chunks.map((chunk, i) => ({
+    n: i + 1,
+    chunk,
+    article: meta,
+    score: 1 / (i + 1),
+  }));
+  const answerer = new ExtractiveAnswerer({ idf: () => 1 });
+
+  it('quotes the sentence that holds the amount asked for', () => {
+    const answer = answerer.answerSync('How much did the repair work cost?', { passages });
+    expect(answer.refused).toBe(false);
+    expect(answer.citations[0]!.quote).toBe('The mayor said the work cost 4 million euros.');
+    expect(answer.answer).toBe('The mayor said the work cost 4 million euros. [1]');
+  });
+
+  it('refuses when no sentence holds the kind of answer required', () => {
+    const answer = answerer.answerSync('How long did the mayor speak?', { passages });
+    expect(answer.refused).toBe(true);
+    expect(answer.citations).toEqual([]);
+  });
+
+  it('refuses without passages to quote', () => {
+    expect(answerer.answerSync('When did the bridge reopen?', { passages: [] })).toMatchObject({
+      refused: true,
+      answer: REFUSAL,
+      citations: [],
+    });
+  });
+
+  it('refuses a question made only of stopwords', () => {
+    expect(answerer.answerSync('What is it?', { passages }).answer).toMatch(/no words to look for/);
+  });
+
+  it('summarizes with each sentence cited, quoting the body verbatim', () => {
+    const summary = answerer.summarizeSync({ passages, length: 'short' });
+    expect(summary.citations.length).toBe(2);
+    for (const c of summary.citations) expect(body).toContain(c.quote);
+    expect(citationMarkers(summary.summary)).toEqual([1, 2]);
+  });
+});
