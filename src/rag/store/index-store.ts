@@ -357,6 +357,9 @@ export function discardBuild(tmpDir: string): void {
   rmSync(tmpDir, { recursive: true, force: true });
 }
 
+/** Lock files held by builds running in this process. */
+const heldHere = new Set<string>();
+
 /**
  * Takes the build lock (one build per index at a time, across processes). Returns a release
  * function, or throws IndexError naming the process that holds it.
@@ -369,11 +372,19 @@ export function acquireBuildLock(indexDir: string): () => void {
       const fd = openSync(file, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(file, { force: true });
+      const key = path.resolve(file);
+      heldHere.add(key);
+      return () => {
+        heldHere.delete(key);
+        rmSync(file, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(file, 'utf8'));
-      if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && pid !== process.pid) {
+      // Our own pid is only stale when no build of this process holds the lock (a crash and a
+      // pid reused by a later run); a second build in the same process must wait like any other.
+      const ours = pid === process.pid && heldHere.has(path.resolve(file));
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && (pid !== process.pid || ours)) {
         throw new IndexError(`Another index build is running (process ${pid}). Wait for it to finish.`);
       }
       unlinkSync(file); // stale lock from a crashed build

@@ -354,6 +354,19 @@ describe('building over an existing index', () => {
     }
   });
 
+  it('refuses a second build in the same process while the first holds the lock', async () => {
+    const config = configIn('same-process-lock');
+    const release = acquireBuildLock(config.INDEX_DIR);
+    try {
+      const error = await buildIndex({ config }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(IndexError);
+      expect((error as Error).message).toMatch(/Another index build is running/);
+    } finally {
+      release();
+    }
+    await expect(buildIndex({ config })).resolves.toMatchObject({ manifest: { articles: expect.any(Number) } });
+  });
+
   it('takes over a lock left by a build process that has died', async () => {
     const config = configIn('stale-lock');
     mkdirSync(config.INDEX_DIR, { recursive: true });
