@@ -1,0 +1,51 @@
+/**
+ * Button presses: Sources (full quotes, privately), 👍/👎 feedback, and /sources paging.
+ */
+import { MessageFlags, type ButtonInteraction } from 'discord.js';
+import type { BotContext } from './context.js';
+import { formatArticlesPage, formatFullQuotes, notices, parseCustomId } from './format.js';
+import { NO_MENTIONS, replyPrivately, toMessageOptions } from './send.js';
+
+async function tellPrivately(interaction: ButtonInteraction, content: string): Promise<void> {
+  await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+}
+
+/** Handles a press on one of our buttons; presses on anything else are answered politely. */
+export async function handleButton(ctx: BotContext, interaction: ButtonInteraction): Promise<void> {
+  const action = parseCustomId(interaction.customId);
+  if (!action) {
+    await tellPrivately(interaction, 'This button is no longer active.');
+    return;
+  }
+  switch (action.kind) {
+    case 'sources': {
+      const remembered = ctx.answers.get(action.answerId);
+      if (!remembered) return tellPrivately(interaction, notices.answerExpired());
+      await replyPrivately(interaction, formatFullQuotes(remembered.citations));
+      return;
+    }
+    case 'vote': {
+      const remembered = ctx.answers.get(action.answerId);
+      const outcome = await ctx.feedback.record({
+        answerId: action.answerId,
+        question: remembered?.question ?? null,
+        vote: action.vote,
+        userId: interaction.user.id,
+      });
+      ctx.logger.info(
+        { event: 'feedback', vote: action.vote, outcome, guild: interaction.guildId },
+        'feedback',
+      );
+      await tellPrivately(
+        interaction,
+        outcome === 'unchanged' ? notices.voteUnchanged() : notices.voteRecorded(action.vote),
+      );
+      return;
+    }
+    case 'page': {
+      const articles = ctx.engines.current().articles;
+      await interaction.update(toMessageOptions(formatArticlesPage(articles, action.page)));
+      return;
+    }
+  }
+}

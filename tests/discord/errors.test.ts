@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { redactSecrets, safeError } from '../../src/discord/errors.js';
+
+const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789AB';
+
+describe('redactSecrets', () => {
+  it('removes interaction tokens from webhook and callback URLs', () => {
+    const url =
+      'https://discord.com/api/v10/webhooks/123456/aW50ZXJhY3Rpb246MTIz/messages/@original';
+    expect(redactSecrets(url)).toBe(
+      'https://discord.com/api/v10/webhooks/123456/[redacted]/messages/@original',
+    );
+    expect(redactSecrets('/interactions/99/secret-token/callback')).toBe(
+      '/interactions/99/[redacted]/callback',
+    );
+  });
+
+  it('removes bot tokens, whether given literally or recognised by shape', () => {
+    expect(redactSecrets(`Authorization: Bot ${token}`)).not.toContain(token);
+    expect(redactSecrets(`oops ${token} leaked`)).toBe('oops [redacted-token] leaked');
+    expect(redactSecrets('key sk-live-123456789 here', ['sk-live-123456789'])).toBe(
+      'key [redacted] here',
+    );
+  });
+});
+
+describe('safeError', () => {
+  it('keeps type, message, status and a scrubbed url and stack', () => {
+    const error = Object.assign(new Error('Unknown interaction'), {
+      status: 404,
+      code: 10062,
+      method: 'POST',
+      url: 'https://discord.com/api/v10/interactions/1/tok3n/callback',
+      requestBody: { json: { content: 'private answer' } },
+    });
+    const safe = safeError(error);
+    expect(safe).toMatchObject({
+      type: 'Error',
+      message: 'Unknown interaction',
+      status: 404,
+      code: 10062,
+      method: 'POST',
+    });
+    expect(safe.url).toBe('https://discord.com/api/v10/interactions/1/[redacted]/callback');
+    expect(JSON.stringify(safe)).not.toContain('private answer');
+  });
+
+  it('describes thrown non-errors', () => {
+    expect(safeError('boom')).toEqual({ message: 'boom' });
+  });
+});
