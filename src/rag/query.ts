@@ -1,0 +1,306 @@
+/**
+ * What a question says about *which* articles it means: the outlets it names ("the TechCrunch
+ * article on…", "according to The Guardian") and the dates it gives ("published on October 13,
+ * 2023"). News questions about a long story are often several questions in one, each part naming
+ * an outlet; the retriever uses these mentions to look for each part among that outlet's articles.
+ *
+ * Outlet names are learned from the indexed articles' `source` fields, never from a fixed list.
+ */
+import { fold } from './text.js';
+
+/** A place in the question that names something in the articles' metadata. */
+export interface Mention {
+  /** Offsets in the question (UTF-16 code units). */
+  start: number;
+  end: number;
+}
+
+/** An outlet named in the question, with every indexed source it can mean. */
+export interface SourceMention extends Mention {
+  /** Indexed `source` values this mention matches (one name can cover "X - Sports" and "X - Travel"). */
+  sources: string[];
+}
+
+/** A calendar date named in the question. */
+export interface DateMention extends Mention {
+  /** `YYYY-MM-DD`. */
+  date: string;
+}
+
+/** Separators that split an outlet's display name into name and section ("FOX News - Health"). */
+const SECTION_SEPARATOR = /\s+[-|–—:]\s+/;
+
+/** Short names that are too ambiguous to treat as an outlet on their own. */
+const MIN_NAME_CHARS = 3;
+
+/**
+ * Names a source can be called by: its full name, its name before a section separator, and both
+ * without a leading "The". Folded (lowercase, no accents), whitespace collapsed.
+ */
+export function sourceAliases(source: string): string[] {
+  const norm = (s: string): string => fold(s).replace(/\s+/g, ' ').trim();
+  const full = norm(source);
+  const head = norm(source.split(SECTION_SEPARATOR)[0] ?? source);
+  const out = new Set<string>();
+  for (const name of [full, head]) {
+    out.add(name);
+    if (name.startsWith('the ')) out.add(name.slice(4));
+  }
+  return [...out].filter((n) => n.replace(/[^\p{L}\p{N}]/gu, '').length >= MIN_NAME_CHARS);
+}
+
+/** Finds outlet names in questions; built once per index from its articles' sources. */
+export class SourceMatcher {
+  /** Alias → sources it may mean, longest aliases first so "fox news - health" beats "fox news". */
+  private readonly aliases: Array<{ alias: string; sources: string[] }>;
+
+  constructor(sources: Iterable<string>) {
+    const map = new Map<string, Set<string>>();
+    for (const source of new Set(sources)) {
+      if (!source.trim()) continue;
+      for (const alias of sourceAliases(source)) {
+        let set = map.get(alias);
+        if (!set) map.set(alias, (set = new Set()));
+        set.add(source);
+      }
+    }
+    this.aliases = [...map]
+      .map(([alias, set]) => ({ alias, sources: [...set].sort() }))
+      .sort((a, b) => b.alias.length - a.alias.length);
+  }
+
+  get empty(): boolean {
+    return this.aliases.length === 0;
+  }
+
+  /**
+   * Outlet mentions in the question, in order, not overlapping. A mention must start with a
+   * capital letter or digit (a name, not the common word "wired" or "fortune") and sit on word
+   * boundaries.
+   */
+  find(question: string): SourceMention[] {
+    if (this.aliases.length === 0) return [];
+    // Folding keeps the length of ordinary text; if it does not (rare ligatures), give up rather
+    // than report wrong offsets.
+    const folded = fold(question);
+    if (folded.length !== question.length) return [];
+    const taken = new Uint8Array(question.length);
+    const found: SourceMention[] = [];
+    for (const { alias, sources } of this.aliases) {
+      let from = 0;
+      for (;;) {
+        const at = folded.indexOf(alias, from);
+        if (at < 0) break;
+        from = at + 1;
+        const end = at + alias.length;
+        if (!isBoundary(folded, at - 1) || !isBoundary(folded, end)) continue;
+        if (
+          !/[\p{Lu}\p{N}]/u.test(question[at]!) &&
+          !(alias.startsWith('the ') && /[\p{Lu}]/u.test(question[at + 4] ?? ''))
+        )
+          continue;
+        let free = true;
+        for (let i = at; i < end; i++) if (taken[i]) free = false;
+        if (!free) continue;
+        taken.fill(1, at, end);
+        found.push({ start: at, end, sources });
+      }
+    }
+    return found.sort((a, b) => a.start - b.start);
+  }
+}
+
+function isBoundary(text: string, i: number): boolean {
+  if (i < 0 || i >= text.length) return true;
+  return !/[\p{L}\p{N}]/u.test(text[i]!);
+}
+
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+const MONTH_RE =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+const DAY_RE = '(\\d{1,2})(?:st|nd|rd|th)?';
+const DATE_PATTERNS: Array<{
+  re: RegExp;
+  parts: (m: RegExpExecArray) => [string, string, string];
+}> = [
+  // "October 13, 2023", "Oct. 1st 2023"
+  {
+    re: new RegExp(`\\b${MONTH_RE}\\s+${DAY_RE},?\\s+(\\d{4})\\b`, 'gi'),
+    parts: (m) => [m[3]!, m[1]!, m[2]!],
+  },
+  // "13 October 2023", "1st of October, 2023"
+  {
+    re: new RegExp(`\\b${DAY_RE}\\s+(?:of\\s+)?${MONTH_RE},?\\s+(\\d{4})\\b`, 'gi'),
+    parts: (m) => [m[3]!, m[2]!, m[1]!],
+  },
+  // "2023-10-13"
+  { re: /\b(\d{4})-(\d{2})-(\d{2})\b/g, parts: (m) => [m[1]!, m[2]!, m[3]!] },
+];
+
+function monthNumber(token: string): number {
+  if (/^\d+$/.test(token)) return Number(token);
+  const t = token.toLowerCase().replace(/\.$/, '');
+  return MONTHS.findIndex((m) => m.startsWith(t.slice(0, 3))) + 1;
+}
+
+/** Full dates named in the question (a month alone or a year alone is not a date). */
+export function findDates(question: string): DateMention[] {
+  const out: DateMention[] = [];
+  for (const { re, parts } of DATE_PATTERNS) {
+    for (const m of question.matchAll(re)) {
+      const [y, mo, d] = parts(m as RegExpExecArray);
+      const month = monthNumber(mo);
+      const day = Number(d);
+      if (month < 1 || month > 12 || day < 1 || day > 31) continue;
+      const start = m.index!;
+      if (out.some((o) => start < o.end && o.start < start + m[0].length)) continue;
+      out.push({
+        start,
+        end: start + m[0].length,
+        date: `${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+      });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** Days between two `YYYY-MM-DD` dates (absolute). NaN if either is not a date. */
+export function daysApart(a: string, b: string): number {
+  return (
+    Math.abs(
+      Date.parse(`${a.slice(0, 10)}T00:00:00Z`) - Date.parse(`${b.slice(0, 10)}T00:00:00Z`),
+    ) / 86_400_000
+  );
+}
+
+/** One part of a many-part question: a span of it, and the outlets and dates that part names. */
+export interface QuestionPart {
+  start: number;
+  end: number;
+  /** Sources this part is about: those it names, else the only ones the question names. */
+  sources: string[];
+  /** Dates the part names (`YYYY-MM-DD`). */
+  dates: string[];
+}
+
+// Clause boundaries: punctuation between clauses, and contrast words that join two claims.
+const CLAUSE_BREAK = /[,;]\s*(?:and\s+|while\s+|but\s+|whereas\s+)?|\s(?:while|whereas|but)\s/gi;
+// An outlet named as the source of what precedes it ("…, as reported by X", "according to X").
+const ATTRIBUTION_BEFORE = /\b(?:by|to|from|per|via|in)\s+(?:the\s+|a\s+|an\s+)?['‘"“]?$/i;
+// An outlet named as the subject of what follows ("the X article on…", "X's report that…").
+const ARTICLE_AFTER =
+  /^['’"”]?(?:['’]s)?\s+(?:\w+\s+)?(?:article|report|piece|story|analysis|coverage|post|column|feature|review|update|news)/i;
+const DETERMINER_BEFORE =
+  /(?:\b(?:the|a|an)\s+(?:(?:subsequent|second|third|later|latest|earlier|following|other|previous|next|first)\s+)?)?['‘"“]?$/i;
+/** A part needs this many words of its own (outlets, dates and framing aside) to be searched alone. */
+const MIN_PART_WORDS = 2;
+
+/**
+ * Words that frame a question about coverage rather than name its subject ("was there a change
+ * in the portrayal…", "do both reports agree…"). They do not make a part on their own.
+ */
+export const FRAMING_WORDS = new Set(
+  (
+    'article articles report reports reported reporting piece story stories coverage covered source sources outlet outlets published ' +
+    'publication news change changed changes consistent consistency inconsistent inconsistency portrayal portray portrayed depiction depicted ' +
+    'suggest suggests suggested indicate indicates indicated imply implies differ differs different difference same similar similarly both ' +
+    'agree agrees align aligns compared comparison compare nature regarding concerning subsequent subsequently later earlier previous prior ' +
+    'first second third which whose individual person entity company organization'
+  ).split(' '),
+);
+
+/**
+ * Splits a question into the parts a multi-part question is made of ("Did X report A, while Y
+ * reported B?" → "X report A" and "Y reported B"): at clause punctuation and contrast words, and
+ * between two outlets named in one clause. Parts with too few words of their own join the next.
+ * Returns one part (the whole question) when there is nothing to split.
+ */
+export function questionParts(
+  question: string,
+  sources: SourceMention[],
+  dates: DateMention[],
+  words: (text: string) => string[],
+): QuestionPart[] {
+  // Dates contain commas ("October 7, 2023") that do not end a clause.
+  let masked = question;
+  for (const d of dates)
+    masked = masked.slice(0, d.start) + ' '.repeat(d.end - d.start) + masked.slice(d.end);
+  const cuts: Array<{ at: number; resume: number }> = [];
+  for (const m of masked.matchAll(CLAUSE_BREAK))
+    cuts.push({ at: m.index!, resume: m.index! + m[0].length });
+  // Two outlets in one clause: cut between their parts, before an "the X article…" outlet or
+  // after an "…according to X" one.
+  for (let i = 0; i + 1 < sources.length; i++) {
+    const a = sources[i]!;
+    const b = sources[i + 1]!;
+    if (cuts.some((c) => c.at >= a.end && c.at < b.start)) continue;
+    if (ARTICLE_AFTER.test(question.slice(b.end, b.end + 40))) {
+      const lead = DETERMINER_BEFORE.exec(question.slice(a.end, b.start))!;
+      const at = b.start - lead[0].length;
+      if (at > a.end) cuts.push({ at, resume: at });
+    } else if (ATTRIBUTION_BEFORE.test(question.slice(Math.max(0, a.start - 20), a.start))) {
+      cuts.push({ at: a.end, resume: a.end });
+    }
+  }
+  cuts.sort((x, y) => x.at - y.at);
+  const spans: Array<{ start: number; end: number }> = [];
+  let from = 0;
+  for (const c of cuts) {
+    if (c.at > from) spans.push({ start: from, end: c.at });
+    from = Math.max(from, c.resume);
+  }
+  if (from < question.length) spans.push({ start: from, end: question.length });
+
+  // Words of a span that are not outlet names, dates or framing: what the part is about.
+  const ownWords = (s: { start: number; end: number }): number => {
+    let text = question.slice(s.start, s.end);
+    for (const m of [...sources, ...dates]
+      .filter((m) => m.start >= s.start && m.end <= s.end)
+      .sort((x, y) => y.start - x.start)) {
+      text = text.slice(0, m.start - s.start) + ' ' + text.slice(m.end - s.start);
+    }
+    return words(text).filter((w) => !FRAMING_WORDS.has(w)).length;
+  };
+  const merged: Array<{ start: number; end: number }> = [];
+  let pending: { start: number; end: number } | undefined;
+  for (const s of spans) {
+    const cur = pending ? { start: pending.start, end: s.end } : s;
+    if (ownWords(cur) < MIN_PART_WORDS) {
+      pending = cur;
+      continue;
+    }
+    merged.push(cur);
+    pending = undefined;
+  }
+  if (pending) {
+    const last = merged.at(-1);
+    if (last) last.end = pending.end;
+    else merged.push(pending);
+  }
+  if (merged.length === 0) merged.push({ start: 0, end: question.length });
+
+  const distinct = [...new Set(sources.map((m) => m.sources.join('\n')))];
+  const only = distinct.length === 1 ? sources[0]!.sources : [];
+  return merged.map((s) => {
+    const inside = sources.filter((m) => m.start < s.end && m.end > s.start);
+    return {
+      start: s.start,
+      end: s.end,
+      sources: inside.length > 0 ? [...new Set(inside.flatMap((m) => m.sources))].sort() : only,
+      dates: dates.filter((d) => d.start < s.end && d.end > s.start).map((d) => d.date),
+    };
+  });
+}
