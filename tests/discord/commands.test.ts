@@ -3,11 +3,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PermissionFlagsBits } from 'discord.js';
+import { PermissionFlagsBits, REST } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { commandPayloads, isCommand, loadCommands } from '../../src/discord/command.js';
 import { isBotEvent } from '../../src/discord/event.js';
 import { loadEvents } from '../../src/discord/bot.js';
+import { deployCommands } from '../../scripts/deploy-commands.js';
+import { fakeBotToken, startDiscordStandIn } from '../support/discord-standin.js';
 
 const run = promisify(execFile);
 
@@ -77,5 +79,30 @@ describe('deploy-commands --print', () => {
     expect(JSON.parse(stdout)).toEqual(
       JSON.parse(JSON.stringify(commandPayloads(await loadCommands()))),
     );
+  });
+});
+
+describe('deployCommands', () => {
+  it('PUTs the same payloads to the guild, or globally without a guild id', async () => {
+    const discord = await startDiscordStandIn();
+    try {
+      const rest = new REST({ api: discord.restUrl }).setToken(fakeBotToken(discord.botUser.id));
+      const payloads = commandPayloads(await loadCommands());
+      const guildId = discord.defaults.guildId;
+      expect(
+        await deployCommands(rest, { applicationId: discord.applicationId, guildId }, payloads),
+      ).toBe(6);
+      const guildPut = await discord.waitForRequest(
+        `PUT /applications/${discord.applicationId}/guilds/${guildId}/commands`,
+      );
+      expect(guildPut.body).toEqual(JSON.parse(JSON.stringify(payloads)));
+      expect(guildPut.auth).toBe('bot');
+      await deployCommands(rest, { applicationId: discord.applicationId }, payloads);
+      expect(
+        (await discord.waitForRequest(`PUT /applications/${discord.applicationId}/commands`)).body,
+      ).toEqual(guildPut.body);
+    } finally {
+      await discord.close();
+    }
   });
 });

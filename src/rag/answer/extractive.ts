@@ -40,6 +40,10 @@ interface Candidate {
   tokens: Token[];
   /** Per query term, how well this sentence matches it (0..1). */
   matches: number[];
+  /** Per query term, the match counting the sentence's passage and article too. */
+  contextMatches: number[];
+  /** Per query term, whether it counts towards answerability (a word of the current question). */
+  judged: boolean[];
   coverage: number;
   score: number;
   offersType: boolean;
@@ -116,16 +120,35 @@ export class ExtractiveAnswerer implements Answerer {
     // For a time, an amount or a duration, only sentences that contain one can answer.
     if (STRICT_TYPES.has(type)) candidates = candidates.filter((c) => c.offersType);
     const best = candidates[0];
-    if (!best || best.coverage < this.minCoverage) return refuse();
-
-    // A second sentence when it is nearly as good and covers question words the first does not.
-    const chosen: Candidate[] = [best];
+    if (!best) return refuse();
     const overlaps = (a: Candidate, b: Candidate): boolean =>
       a.passage.chunk.id === b.passage.chunk.id && a.spans.some((x) => b.spans.some((y) => x.start === y.start));
-    const second = candidates
-      .slice(1)
-      .find((c) => !overlaps(best, c) && c.score >= best.score * 0.8 && c.coverage >= this.minCoverage && addsCoverage(best, c, terms) >= 0.15);
-    if (second) chosen.push(second);
+    const chosen: Candidate[] = [best];
+    if (best.coverage >= this.minCoverage) {
+      // A second sentence when it is nearly as good and covers question words the first does not.
+      const second = candidates
+        .slice(1)
+        .find((c) => !overlaps(best, c) && c.score >= best.score * 0.8 && c.coverage >= this.minCoverage && addsCoverage(best, c, terms) >= 0.15);
+      if (second) chosen.push(second);
+    } else if (current.length >= MULTI_PART_WORDS) {
+      // A question with several parts ("did outlet A and outlet B agree…") is answered by
+      // several sentences together: add the ones that cover what the first leaves open, and
+      // answer only if together they cover enough of the question.
+      while (chosen.length < MAX_ANSWER_UNITS) {
+        const gainOf = (c: Candidate): number => unionCoverage([...chosen, c], terms) - unionCoverage(chosen, terms);
+        const next = candidates
+          .filter((c) => !chosen.some((x) => overlaps(x, c)) && c.coverage >= MIN_PART_COVERAGE)
+          .map((c) => ({ c, gain: gainOf(c) }))
+          .filter((x) => x.gain >= 0.08)
+          .sort((a, b) => b.gain - a.gain || b.c.score - a.c.score)[0];
+        if (!next) break;
+        chosen.push(next.c);
+      }
+      if (chosen.length < 2 || unionCoverage(chosen, terms) < this.minCoverage) return refuse();
+      chosen.sort((a, b) => storyOrder(a.passage, b.passage) || a.spans[0]!.start - b.spans[0]!.start);
+    } else {
+      return refuse();
+    }
     return { question, ...composeCited(chosen), refused: false, answerer: this.id };
   }
 
@@ -202,7 +225,7 @@ export class ExtractiveAnswerer implements Answerer {
     const stems = new Set<string>();
     const words = new Set<string>();
     for (const p of passages) {
-      for (const t of tokenize(`${p.article.title}\n${p.chunk.text}`)) {
+      for (const t of tokenize(`${articleMetaText(p)}\n${p.chunk.text}`)) {
         stems.add(t.stem);
         words.add(t.word);
       }
@@ -269,7 +292,7 @@ export class ExtractiveAnswerer implements Answerer {
     const qVector = this.options.wordVectors ? this.meanVector(terms.filter((t) => t.current).map((t) => ({ word: t.word, stem: t.stem }))) : undefined;
     const out: Candidate[] = [];
     passages.forEach((passage, rank) => {
-      const passageTokens = tokenize(`${passage.article.title}\n${passage.chunk.text}`).filter((t) => !STOPWORDS.has(t.word));
+      const passageTokens = tokenize(`${articleMetaText(passage)}\n${passage.chunk.text}`).filter((t) => !STOPWORDS.has(t.word));
       const passageMatch = terms.map((term) => this.termMatch(term, passageTokens));
       const sentences = passage.chunk.sentences.map((span) => {
         const text = sentenceText(passage.chunk, span);
@@ -301,7 +324,8 @@ export class ExtractiveAnswerer implements Answerer {
         const lengthCost = (unit.length - 1) * 0.06 + (contentCount < 4 ? 0.1 : 0);
         const semantic = qVector ? cosineDense(qVector, this.meanVector(unit.flatMap((u) => u.content))) : 0;
         const score = 0.6 * coverage + 0.4 * overall + 0.3 * semantic + typeBonus + 0.04 / (1 + rank) - lengthCost;
-        out.push({ passage, spans, text, tokens, matches, coverage, score, offersType });
+        const contextMatches = matches.map((m, i) => Math.max(m, 0.8 * passageMatch[i]!));
+        out.push({ passage, spans, text, tokens, matches, contextMatches, judged: terms.map(judged), coverage, score, offersType });
       }
     });
     return out.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
@@ -330,6 +354,40 @@ export class ExtractiveAnswerer implements Answerer {
 }
 
 const SUMMARY_SENTENCES: Record<SummaryLength, number> = { short: 2, medium: 4, long: 8 };
+
+/** Questions with at least this many topic words may be answered by several sentences together. */
+const MULTI_PART_WORDS = 8;
+/** Most sentence units one answer quotes. */
+const MAX_ANSWER_UNITS = 3;
+/** A unit joins a multi-part answer only if it covers at least this much of the question. */
+const MIN_PART_COVERAGE = 0.25;
+
+/** Coverage of the judged question words by several units together (0..1). */
+function unionCoverage(units: Candidate[], terms: QueryTerm[]): number {
+  let got = 0;
+  let total = 0;
+  terms.forEach((t, i) => {
+    if (!units[0]?.judged[i]) return;
+    total += t.weight;
+    const sentence = Math.max(...units.map((u) => u.matches[i]!));
+    const context = Math.max(...units.map((u) => u.contextMatches[i]!));
+    got += t.weight * (0.7 * sentence + 0.3 * context);
+  });
+  return total > 0 ? got / total : 0;
+}
+
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * The article's title, outlet and date as words ("October 13, 2023"), so that a question naming
+ * the outlet or the day is matched by the article's metadata, not only by its text.
+ */
+function articleMetaText(passage: Passage): string {
+  const { title, source, publishedAt } = passage.article;
+  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(publishedAt ?? '');
+  const words = date ? `${MONTH_NAMES[Number(date[2]) - 1] ?? ''} ${Number(date[3])}, ${date[1]}` : '';
+  return [title, source ?? '', words].join('\n');
+}
 
 /** Share of question weight newly covered by `b` beyond what `a` covers. */
 function addsCoverage(a: Candidate, b: Candidate, terms: QueryTerm[]): number {
