@@ -112,8 +112,10 @@ export class ExtractiveAnswerer implements Answerer {
     if (current.length === 0 && !followUp) return refuse('the question has no words to look for');
     if (context.passages.length === 0) return refuse();
 
-    const missing = this.missingNames(question, context.passages);
-    if (missing.length > 0) return refuse(`it never mentions ${missing.join(', ')}`);
+    // A name the passages never mention means the story is not about it — unless the question
+    // names many things and only a few are missing from the handful of passages retrieved.
+    const { missing, named } = this.missingNames(question, context.passages);
+    if (missing.length > 0 && (named <= 2 || missing.length / named > MAX_MISSING_SHARE)) return refuse(`it never mentions ${missing.join(', ')}`);
 
     const questionWords = new Set(tokenize(question).map((t) => t.word));
     let candidates = this.candidates(context.passages, terms, type, questionWords);
@@ -220,8 +222,8 @@ export class ExtractiveAnswerer implements Answerer {
     return terms;
   }
 
-  /** Names in the question that appear in no retrieved passage (title included). */
-  private missingNames(question: string, passages: Passage[]): string[] {
+  /** Names in the question that appear in no retrieved passage (title, outlet, date included). */
+  private missingNames(question: string, passages: Passage[]): { missing: string[]; named: number } {
     const stems = new Set<string>();
     const words = new Set<string>();
     for (const p of passages) {
@@ -245,7 +247,7 @@ export class ExtractiveAnswerer implements Answerer {
       else phrases.push([t]);
     }
     const missing = phrases.filter((p) => !p.every(known)).map((p) => question.slice(p[0]!.start, p.at(-1)!.end));
-    return [...new Set(missing)];
+    return { missing: [...new Set(missing)], named: phrases.length };
   }
 
   /** How well one sentence word matches a query term: 1 exact, less for prefixes and neighbours. */
@@ -355,6 +357,8 @@ export class ExtractiveAnswerer implements Answerer {
 
 const SUMMARY_SENTENCES: Record<SummaryLength, number> = { short: 2, medium: 4, long: 8 };
 
+/** Share of a question's names that may be missing from the passages before it is refused (3+ names). */
+const MAX_MISSING_SHARE = 0.25;
 /** Questions with at least this many topic words may be answered by several sentences together. */
 const MULTI_PART_WORDS = 8;
 /** Most sentence units one answer quotes. */
@@ -384,8 +388,8 @@ const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'Ju
  */
 function articleMetaText(passage: Passage): string {
   const { title, source, publishedAt } = passage.article;
-  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(publishedAt ?? '');
-  const words = date ? `${MONTH_NAMES[Number(date[2]) - 1] ?? ''} ${Number(date[3])}, ${date[1]}` : '';
+  const date = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?/.exec(publishedAt ?? '');
+  const words = date ? `${MONTH_NAMES[Number(date[2]) - 1] ?? ''} ${Number(date[3])}, ${date[1]} ${date[4] ?? ''}` : '';
   return [title, source ?? '', words].join('\n');
 }
 
