@@ -7,6 +7,7 @@ import { loadCorpus } from '../corpus/load.js';
 import type { CorpusError } from '../errors.js';
 import { chunkArticle, chunkSearchText } from './chunk.js';
 import { createEmbedder, embedAll, type Embedder } from './embeddings/index.js';
+import { LocalEmbeddings } from './embeddings/local.js';
 import {
   acquireBuildLock,
   ChunkTableBuilder,
@@ -20,7 +21,7 @@ import {
 } from './store/index-store.js';
 import { LexicalIndexBuilder } from './store/lexical.js';
 import { HnswBuildWorker, hnswParamsFor, type HnswParams } from './store/vectors.js';
-import { contentStems } from './text.js';
+import { contentStems, contentStemsOf, tokenize } from './text.js';
 import type { Article, ArticleMeta } from './types.js';
 
 /** Chunks embedded per embedAll call when there is no cache (bounds the vectors held at once). */
@@ -108,28 +109,47 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
 
     // Embedding, word postings and vector insertion overlap: the vector index is built on a
     // worker thread (hnswlib inserts on one thread, and it is the longest phase at scale) while
-    // this thread embeds and indexes words, a slice at a time. Without the embedding cache the
-    // slices are embedded one by one; the cache is read whole on each embedAll call, so with it
-    // everything is embedded in one call and then handed over slice by slice.
-    const embedSlice = options.noCache ? EMBED_SLICE : Math.max(1, n);
+    // this thread embeds and indexes words, a batch at a time.
     let cached = 0;
     progress('embed', 0, n, `embedding ${n.toLocaleString('en-US')} chunks`);
-    for (let from = 0; from < n; from += embedSlice) {
-      const texts = Array.from({ length: Math.min(embedSlice, n - from) }, (_, j) => searchText(from + j));
-      let sliceCached = 0;
-      const vectors = await embedAll(embedder, texts, {
-        cacheDir: options.noCache ? undefined : config.CACHE_DIR,
-        onProgress: (p) => {
-          sliceCached = p.cached;
-          const done = from + p.done;
-          progress('embed', done, n, `embedded ${done.toLocaleString('en-US')}/${n.toLocaleString('en-US')} chunks`);
-        },
-      });
-      cached += sliceCached;
-      for (let at = 0; at < texts.length; at += VECTOR_BATCH) {
-        await vectorBuilder.add(vectors.slice(at, at + VECTOR_BATCH));
-        for (let j = at; j < Math.min(at + VECTOR_BATCH, texts.length); j++) lexicalBuilder.add(contentStems(texts[j]!));
-        progress('lexical', from + Math.min(at + VECTOR_BATCH, texts.length), n, 'indexing words');
+    const local = options.noCache && embedder.embeddings instanceof LocalEmbeddings ? embedder.embeddings : undefined;
+    if (local) {
+      // The offline embedder and the word index read the same tokens: tokenize each chunk once.
+      for (let from = 0; from < n; from += VECTOR_BATCH) {
+        const count = Math.min(VECTOR_BATCH, n - from);
+        const vectors = new Array<Float32Array>(count);
+        for (let j = 0; j < count; j++) {
+          const tokens = tokenize(searchText(from + j));
+          vectors[j] = local.vectorOf(tokens);
+          lexicalBuilder.add(contentStemsOf(tokens));
+        }
+        progress('embed', from + count, n, `embedded ${(from + count).toLocaleString('en-US')}/${n.toLocaleString('en-US')} chunks`);
+        progress('lexical', from + count, n, 'indexing words');
+        await vectorBuilder.add(vectors);
+        // Let other work (progress output, a bot's event loop, the worker's replies) run.
+        await new Promise((r) => setImmediate(r));
+      }
+    } else {
+      // Through embedAll and its cache. The cache is read whole on each embedAll call, so with
+      // it everything is embedded in one call and then handed over; without it, in slices.
+      const embedSlice = options.noCache ? EMBED_SLICE : Math.max(1, n);
+      for (let from = 0; from < n; from += embedSlice) {
+        const texts = Array.from({ length: Math.min(embedSlice, n - from) }, (_, j) => searchText(from + j));
+        let sliceCached = 0;
+        const vectors = await embedAll(embedder, texts, {
+          cacheDir: options.noCache ? undefined : config.CACHE_DIR,
+          onProgress: (p) => {
+            sliceCached = p.cached;
+            const done = from + p.done;
+            progress('embed', done, n, `embedded ${done.toLocaleString('en-US')}/${n.toLocaleString('en-US')} chunks`);
+          },
+        });
+        cached += sliceCached;
+        for (let at = 0; at < texts.length; at += VECTOR_BATCH) {
+          await vectorBuilder.add(vectors.slice(at, at + VECTOR_BATCH));
+          for (let j = at; j < Math.min(at + VECTOR_BATCH, texts.length); j++) lexicalBuilder.add(contentStems(texts[j]!));
+          progress('lexical', from + Math.min(at + VECTOR_BATCH, texts.length), n, 'indexing words');
+        }
       }
     }
     const lexical = lexicalBuilder.build();

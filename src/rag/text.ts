@@ -82,8 +82,12 @@ export const STOPWORDS = new Set(
   ).split(/\s+/),
 );
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Lowercases and strips accents so "Élysée" and "elysee" meet. */
 export function fold(text: string): string {
+  // ASCII has nothing to decompose or strip, and is most of what is folded.
+  if (ASCII.test(text)) return text.toLowerCase();
   return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 
@@ -118,7 +122,8 @@ export function tokenize(text: string): Token[] {
   const out: Token[] = [];
   for (const m of text.matchAll(WORD)) {
     const raw = m[0];
-    let word = fold(raw).replace(/['’]s$/, '').replace(/['’]/g, '');
+    let word = fold(raw);
+    if (word.includes("'") || word.includes('’')) word = word.replace(/['’]s$/, '').replace(/['’]/g, '');
     // "US" and "U.S." name a country; lowercased they would collide with the pronoun "us".
     if (raw === 'US' || raw === 'U' && text.slice(m.index!, m.index! + 4) === 'U.S.') word = 'usa';
     if (raw === 'S' && text.slice(m.index! - 2, m.index! + 2) === 'U.S.') continue;
@@ -128,16 +133,27 @@ export function tokenize(text: string): Token[] {
       stem: stem(word),
       start: m.index!,
       end: m.index! + raw.length,
-      capitalized: /^\p{Lu}/u.test(raw),
+      capitalized: isCapitalized(raw),
     });
   }
   return out;
 }
 
+/** True when the word starts with an upper-case letter (ASCII checked without a regex). */
+function isCapitalized(raw: string): boolean {
+  const c = raw.charCodeAt(0);
+  return c < 128 ? c >= 65 && c <= 90 : /^\p{Lu}/u.test(raw);
+}
+
 /** Stems of the topical words of `text`, in order, with repeats (for BM25 term frequency). */
 export function contentStems(text: string): string[] {
+  return contentStemsOf(tokenize(text));
+}
+
+/** `contentStems` of a text already tokenized (an index build tokenizes each chunk once). */
+export function contentStemsOf(tokens: Token[]): string[] {
   const out: string[] = [];
-  for (const t of tokenize(text)) if (!STOPWORDS.has(t.word) && t.word.length > 0) out.push(t.stem);
+  for (const t of tokens) if (!STOPWORDS.has(t.word) && t.word.length > 0) out.push(t.stem);
   return out;
 }
 

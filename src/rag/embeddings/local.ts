@@ -12,7 +12,7 @@
  * were trained, and treats each unknown word (names, numbers) as a rare, exact-match feature.
  */
 import { Embeddings } from '@langchain/core/embeddings';
-import { fnv1a, STOPWORDS, tokenize } from '../text.js';
+import { fnv1a, STOPWORDS, tokenize, type Token } from '../text.js';
 import type { WordVectors } from './wordvectors.js';
 
 export interface LocalEmbeddingsOptions {
@@ -30,19 +30,32 @@ const FEATURE_CACHE_WORDS = 200_000;
 const WORD_STATE = fnv1a('w:');
 const BIGRAM_STATE = fnv1a('b:');
 const GRAM_STATE = fnv1a('c:');
-const EMPTY_GRAMS = new Uint32Array(0);
 
 /** Everything one word contributes to the lexical block, whatever its neighbours. */
 interface WordFeatures {
+  /** A stopword: contributes nothing, and is not anyone's bigram neighbour. */
+  stop: boolean;
   /** Rarity weight. */
   w: number;
   stem: string;
-  stemHash: number;
+  stemSlot: number;
+  stemSign: number;
   /** FNV state after `b:${stem} `, from which the next word's bigram hash continues. */
   bigramState: number;
-  /** Hashes of the word's character 4-grams (padded with #), if it is long enough to have them. */
-  grams: Uint32Array;
+  /** Slots and signs of the word's character 4-grams (padded with #), if it has any. */
+  gramSlots: Uint32Array;
+  gramSigns: Float64Array;
   gramWeight: number;
+}
+
+/**
+ * FNV-1a of `text` continued from `state`, as `fnv1a(text, state)` computes it, but in int32
+ * arithmetic (the same bits) so that V8 keeps it off the heap; called once per token pair.
+ */
+function continueFnv(text: string, state: number): number {
+  let h = state | 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 export class LocalEmbeddings extends Embeddings<number[]> {
@@ -78,25 +91,37 @@ export class LocalEmbeddings extends Embeddings<number[]> {
   }
 
   /**
-   * Hashed features of one word, computed once per word (the same words recur constantly, and a
-   * million-chunk build would otherwise build and hash ~10 short strings per token).
+   * Hashed features of one word, computed once per word: the same words recur constantly, and a
+   * million-chunk build would otherwise build and hash ~10 short strings per token. Each hash is
+   * kept as the slot it lands in and its sign, which is all the vector needs of it.
    */
   private features(word: string, stem: string): WordFeatures {
     let f = this.featureCache.get(word);
     if (f === undefined) {
+      const hd = this.hashDims;
       const w = this.weight(word);
       const padded = `#${word}#`;
-      const grams = padded.length > 5 ? new Uint32Array(padded.length - 3) : EMPTY_GRAMS;
-      for (let i = 0; i < grams.length; i++) grams[i] = fnv1a(padded.slice(i, i + 4), GRAM_STATE);
+      const grams = padded.length > 5 ? padded.length - 3 : 0;
+      const gramSlots = new Uint32Array(grams);
+      const gramSigns = new Float64Array(grams);
+      for (let i = 0; i < grams; i++) {
+        const h = fnv1a(padded.slice(i, i + 4), GRAM_STATE);
+        gramSlots[i] = h % hd;
+        gramSigns[i] = h & 0x80000000 ? -1 : 1;
+      }
+      const stemHash = fnv1a(stem, WORD_STATE);
       f = {
+        stop: STOPWORDS.has(word),
         w,
-        stemHash: fnv1a(stem, WORD_STATE),
+        stemSlot: stemHash % hd,
+        stemSign: stemHash & 0x80000000 ? -1 : 1,
         // The bigram feature is `b:${previous stem} ${stem}`; FNV-1a is sequential, so hashing
         // the stem onward from the previous word's state gives the same number without the string.
         bigramState: fnv1a(`${stem} `, BIGRAM_STATE),
         stem,
-        grams,
-        gramWeight: grams.length > 0 ? (0.6 * w) / grams.length : 0,
+        gramSlots,
+        gramSigns,
+        gramWeight: grams > 0 ? (0.6 * w) / grams : 0,
       };
       if (this.featureCache.size >= FEATURE_CACHE_WORDS) this.featureCache.clear();
       this.featureCache.set(word, f);
@@ -106,21 +131,29 @@ export class LocalEmbeddings extends Embeddings<number[]> {
 
   /** Embeds one text into a unit-length Float32Array. */
   vector(text: string): Float32Array {
+    return this.vectorOf(tokenize(text));
+  }
+
+  /** `vector` of a text already tokenized with `tokenize` (an index build tokenizes once). */
+  vectorOf(tokens: Token[]): Float32Array {
     const out = new Float32Array(this.dimensions);
     const hd = this.hashDims;
     // Same features, weights and order of additions as hashing each feature string in turn.
-    const add = (h: number, w: number): void => {
-      out[h % hd]! += (h & 0x80000000 ? -1 : 1) * w;
-    };
     let prev: WordFeatures | undefined;
-    for (const t of tokenize(text)) {
-      if (STOPWORDS.has(t.word)) continue;
+    for (const t of tokens) {
       const f = this.features(t.word, t.stem);
-      add(f.stemHash, f.w);
-      if (prev) add(fnv1a(f.stem, prev.bigramState), 0.5 * Math.min(f.w, prev.w));
+      if (f.stop) continue;
+      const w = f.w;
+      out[f.stemSlot]! += f.stemSign * w;
+      if (prev) {
+        const h = continueFnv(f.stem, prev.bigramState);
+        out[h % hd]! += (h & 0x80000000 ? -1 : 1) * (0.5 * Math.min(w, prev.w));
+      }
       prev = f;
-      for (let i = 0; i < f.grams.length; i++) add(f.grams[i]!, f.gramWeight);
-      if (this.vectors) this.vectors.addTo(t.word, f.w, out, hd);
+      const slots = f.gramSlots;
+      const signs = f.gramSigns;
+      for (let i = 0; i < slots.length; i++) out[slots[i]!]! += signs[i]! * f.gramWeight;
+      if (this.vectors) this.vectors.addTo(t.word, w, out, hd);
     }
     scaleBlock(out, 0, hd, this.lexicalWeight);
     if (this.semanticDims > 0) scaleBlock(out, hd, this.dimensions, this.semanticWeight);

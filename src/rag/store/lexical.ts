@@ -28,21 +28,35 @@ export class LexicalIndexBuilder {
     this.docStarts.push(0);
   }
 
+  /** Term frequencies of the document being added, by term id (zeroed again after each add). */
+  private tf = new Uint32Array(1 << 12);
+  private readonly seen: number[] = [];
+
   /** Adds the next document (ids are assigned 0, 1, 2… in call order). */
   add(stems: string[]): void {
-    const counts = new Map<number, number>();
+    // Terms are recorded in order of first occurrence, with a reusable counter array rather
+    // than a Map per document (a million-chunk build adds a million documents).
+    const seen = this.seen;
+    seen.length = 0;
     for (const s of stems) {
       let id = this.terms.get(s);
       if (id === undefined) {
         id = this.termList.length;
         this.terms.set(s, id);
         this.termList.push(s);
+        if (id >= this.tf.length) {
+          const grown = new Uint32Array(this.tf.length * 2);
+          grown.set(this.tf);
+          this.tf = grown;
+        }
       }
-      counts.set(id, (counts.get(id) ?? 0) + 1);
+      if (this.tf[id]! === 0) seen.push(id);
+      this.tf[id]!++;
     }
-    for (const [id, tf] of counts) {
+    for (const id of seen) {
       this.docTerms.push(id);
-      this.docTfs.push(Math.min(tf, 0xffff));
+      this.docTfs.push(Math.min(this.tf[id]!, 0xffff));
+      this.tf[id] = 0;
     }
     this.docStarts.push(this.docTerms.length);
     this.docLengths.push(stems.length);
