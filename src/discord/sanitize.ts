@@ -6,33 +6,14 @@
  * functions here are the second layer, so that text which *looks* like a mention or a link
  * cannot mislead a reader, and invisible characters cannot hide or reorder what is shown.
  */
-
-/** ANSI escape sequences (CSI and two-character forms), as pasted from terminals. */
-const ANSI = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B[@-Z\\-_]/g;
-/** C0 and C1 control characters except tab and newline. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
-/** Bidirectional overrides, embeddings, isolates and marks: they can reorder displayed text. */
-const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-/**
- * Zero-width characters that hide content or split keywords. U+200D (zero-width joiner) stays:
- * emoji sequences such as family or flag emoji need it.
- */
-const ZERO_WIDTH = /[\u180E\u200B\u200C\u2060-\u2064\uFEFF]/g;
+import { stripUnsafeChars } from '../rag/text.js';
 
 /** The character inserted to break a mention apart without changing how the text reads. */
 export const ZWSP = '\u200B';
 
-/**
- * Removes control bytes, ANSI escapes, bidirectional controls and zero-width characters,
- * and normalizes line endings. Letters of every script, emoji and markdown are kept.
- */
+/** Removes control bytes, terminal escapes, bidirectional controls and zero-width characters. */
 export function cleanText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(ANSI, '')
-    .replace(CONTROL, '')
-    .replace(BIDI, '')
-    .replace(ZERO_WIDTH, '');
+  return stripUnsafeChars(text, 'display');
 }
 
 /**

@@ -167,18 +167,32 @@ export function fnv1a(text: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
+/** Terminal strings (window titles, hyperlinks: ESC ] … BEL or ESC \\), whose payload is no text. */
+const OSC = /\u001b[\]P^_][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+/** ANSI escape sequences: CSI (colours, cursor moves) and two-character forms. */
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[@-Z\\-_]/g;
+/** C0 and C1 control characters except tab and newline. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+/** Bidirectional overrides, embeddings, isolates and marks: they can reorder displayed text. */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Zero-width characters that hide content or split keywords; U+200D stays (emoji sequences need it). */
+const ZERO_WIDTH = /[\u180e\u200b\u200c\u2060-\u2064\ufeff]/g;
+
 /**
- * Makes user text safe to process and echo: drops control characters, ANSI escapes, zero-width
- * and bidirectional-override characters, and collapses whitespace.
+ * Removes what text pasted by a person can carry besides words: terminal escapes, control
+ * characters, bidirectional controls and zero-width characters; line breaks become `\n`.
+ * Letters of every script, emoji and markdown are kept. The one sanitizer for the CLI, the
+ * pipeline and Discord, in two modes:
+ * - `display` (text we show): controls vanish; U+200D stays so emoji sequences render;
+ * - `words` (text we search): a control becomes a space so the words it separated stay apart,
+ *   and U+200D goes too, since inside a word it would only hide that word from the index.
  */
+export function stripUnsafeChars(text: string, mode: 'display' | 'words' = 'display'): string {
+  const clean = text.replace(/\r\n?/g, '\n').replace(OSC, '').replace(ANSI, '').replace(BIDI, '').replace(ZERO_WIDTH, '');
+  return mode === 'display' ? clean.replace(CONTROL, '') : clean.replace(CONTROL, ' ').replace(/\u200d/g, '');
+}
+
+/** `stripUnsafeChars` for search, then whitespace collapsed: a question on one line. */
 export function cleanUserText(text: string): string {
-  return text
-    // Terminal strings (window titles, hyperlinks: ESC ] … BEL or ESC \) carry no words of the
-    // question; left in, their payload ("0;title") would be read as part of it.
-    .replace(/\u001b[\]P^_][^\u0007\u001b]*(?:\u0007|\u001b\\)/g, '')
-    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ')
-    .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return stripUnsafeChars(text, 'words').replace(/\s+/g, ' ').trim();
 }
