@@ -9,25 +9,14 @@
  * The bot runs in its own process, as it would in production, so the stand-in's work (JSON,
  * WebSocket compression, bookkeeping) does not eat into the bot's event loop.
  */
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { loadBotConfig } from '../src/config.js';
-import { createBot } from '../src/discord/bot.js';
 import { buildIndex } from '../src/rag/build.js';
-import { openEngine } from '../src/rag/engine.js';
-import {
-  fakeBotToken,
-  snowflake,
-  standInClientOptions,
-  startDiscordStandIn,
-  type RecordedRequest,
-} from '../tests/support/discord-standin.js';
+import { fakeBotToken, snowflake, startDiscordStandIn } from '../tests/support/discord-standin.js';
+import { callbackOf, originalEditOf, percentile, startBotProcess } from './lib/discord-bench.js';
 
 const QUESTIONS = [
   'How many vehicles cross the bridge each day?',
@@ -38,31 +27,6 @@ const QUESTIONS = [
   'Who is the mayor?',
 ];
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
-}
-
-/** Child mode: runs the bot against the stand-in at `restUrl` until SIGTERM. */
-async function runBotChild(restUrl: string): Promise<void> {
-  const logger = pino({ level: 'warn' }, pino.destination(2));
-  const config = loadBotConfig(process.env);
-  const bot = await createBot({
-    config,
-    openEngine: (c) => openEngine(c, { logger }),
-    logger,
-    clientOptions: { rest: { api: restUrl } },
-  });
-  process.on('SIGTERM', () => void bot.shutdown('bench over', 10_000).then(() => process.exit(0)));
-  await bot.start();
-  process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
-  // The parent asks for the in-flight count between phases through stdin.
-  createInterface({ input: process.stdin }).on('line', () =>
-    process.stdout.write(`${JSON.stringify({ inFlight: bot.ctx.inFlight.size })}\n`),
-  );
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -70,10 +34,8 @@ async function main(): Promise<void> {
       guilds: { type: 'string' },
       rounds: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
-      'bot-for': { type: 'string' },
     },
   });
-  if (values['bot-for']) return runBotChild(values['bot-for']);
   const concurrency = Number(values.concurrency);
   const rounds = Number(values.rounds);
   const perGuild = 4;
@@ -94,7 +56,6 @@ async function main(): Promise<void> {
     channels: [{ id: snowflake(), name: 'general' }],
   }));
   const discord = await startDiscordStandIn({ guilds });
-  const errorLines: string[] = [];
   try {
     await cp(path.resolve('tests/fixtures/discord/corpus'), path.join(dir, 'corpus'), {
       recursive: true,
@@ -112,61 +73,13 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
     });
     await buildIndex({ config });
-    const env = {
-      ...process.env,
-      ...Object.fromEntries(
-        Object.entries(config).map(([k, v]) => [
-          k,
-          Array.isArray(v) ? v.join(',') : String(v ?? ''),
-        ]),
-      ),
-    };
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        fileURLToPath(import.meta.url),
-        '--bot-for',
-        standInClientOptions(discord).rest!.api!,
-      ],
-      {
-        env,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
-    child.stderr.on('data', (chunk: Buffer) =>
-      errorLines.push(...chunk.toString().split('\n').filter(Boolean)),
-    );
-    const replies = createInterface({ input: child.stdout });
-    const nextReply = () =>
-      new Promise<Record<string, unknown>>((resolve) =>
-        replies.once('line', (line) => resolve(JSON.parse(line) as Record<string, unknown>)),
-      );
-    const ready = nextReply();
-    await Promise.race([
-      ready,
-      new Promise((_, reject) =>
-        child.once('exit', (code) =>
-          reject(new Error(`bot process exited (${code}): ${errorLines.slice(-3).join(' | ')}`)),
-        ),
-      ),
-    ]);
+    const bot = await startBotProcess(discord, config);
     const settled = async () => {
       // Wait until the bot has released every question slot of the previous phase.
-      for (;;) {
-        child.stdin.write('\n');
-        if ((await nextReply()).inFlight === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      if (!(await bot.settled(60_000))) throw new Error('the bot did not settle within 60 s');
     };
-
-    const editOf = (token: string) => (r: RecordedRequest) =>
-      r.method === 'PATCH' &&
-      r.path === `/webhooks/${discord.applicationId}/${token}/messages/@original` &&
-      r.status < 300;
-    const callbackOf = (id: string, token: string) => (r: RecordedRequest) =>
-      r.method === 'POST' && r.path === `/interactions/${id}/${token}/callback`;
+    const editOf = (token: string) => originalEditOf(discord, { token });
+    const callbackFor = (id: string, token: string) => callbackOf({ id, token });
 
     // Warm-up: first questions pay for lazy initialisation (JIT, caches); they are not counted.
     for (const question of QUESTIONS) {
@@ -201,7 +114,7 @@ async function main(): Promise<void> {
         sent.map(async ({ payload, at }) => {
           try {
             const callback = await discord.waitForRequest(
-              callbackOf(payload.id, payload.token),
+              callbackFor(payload.id, payload.token),
               30_000,
               { from },
             );
@@ -223,10 +136,8 @@ async function main(): Promise<void> {
       await settled();
     }
     const wallMs = Date.now() - started;
-    const failedLogs = errorLines.filter((l) => /"level":50/.test(l)).length;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    const failedLogs = bot.stderr.filter((l) => /"level":[56]0/.test(l)).length;
+    await bot.stop();
 
     latencies.sort((a, b) => a - b);
     const report = {

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import {
   closeSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -312,6 +313,7 @@ export function loadIndex(indexDir: string, expectedEmbedderId: string): StoredI
     const { sections } = readSections(path.join(dir, 'chunks.bin'));
     const table = sections as Record<string, Uint32Array>;
     if (articles.length !== manifest.articles || table.article?.length !== manifest.chunks) throw new Error('counts differ from the manifest');
+    checkTables(articles, bodies.length, table, manifest.chunks);
     const lexical = LexicalIndex.load(path.join(dir, 'lexical.bin'));
     if (lexical.docCount !== manifest.chunks) throw new Error('lexical index size differs from the manifest');
     // Native code trusts the file's links; a damaged file of the right size would crash the process.
@@ -321,6 +323,32 @@ export function loadIndex(indexDir: string, expectedEmbedderId: string): StoredI
   } catch (error) {
     if (error instanceof IndexError) throw error;
     throw new IndexError(`The index in ${indexDir} is damaged (${(error as Error).message}). ${REBUILD}`, { cause: error });
+  }
+}
+
+const CHUNK_COLUMNS = ['article', 'ordinal', 'start', 'end', 'sentOffsets', 'sentSpans'] as const;
+
+/**
+ * Checks that the article list and the chunk table hold together before anything is served. A
+ * damaged byte keeps every file size right; without this it surfaces later, at a question, as a
+ * crash (a missing column, a row past the end) or as citations that quote the wrong text.
+ */
+function checkTables(articles: StoredArticle[], bodyBytes: number, table: Record<string, Uint32Array>, chunks: number): void {
+  for (const a of articles) {
+    const ok = typeof a?.id === 'string' && typeof a.title === 'string' && Number.isInteger(a.bodyStart) && Number.isInteger(a.bodyEnd);
+    if (!ok || a.bodyStart < 0 || a.bodyStart > a.bodyEnd || a.bodyEnd > bodyBytes) throw new Error('an article entry is malformed');
+  }
+  for (const name of CHUNK_COLUMNS) if (!(table[name] instanceof Uint32Array)) throw new Error(`the chunk table has no ${name} column`);
+  const { article, ordinal, start, end, sentOffsets, sentSpans } = table as Record<(typeof CHUNK_COLUMNS)[number], Uint32Array>;
+  if (ordinal.length !== chunks || start.length !== chunks || end.length !== chunks || sentOffsets.length !== chunks + 1 || sentOffsets[chunks]! * 2 !== sentSpans.length) {
+    throw new Error('the chunk table columns differ in length');
+  }
+  for (let i = 0; i < chunks; i++) {
+    const a = articles[article[i]!];
+    // Offsets count characters and a character takes at least one byte: the body's bytes bound them.
+    if (!a || start[i]! > end[i]! || end[i]! > a.bodyEnd - a.bodyStart || sentOffsets[i]! > sentOffsets[i + 1]!) {
+      throw new Error(`chunk ${i} points outside its article`);
+    }
   }
 }
 
@@ -338,7 +366,8 @@ export function publishBuild(indexDir: string, tmpDir: string): string {
   const finalDir = tmpDir.replace(/\.tmp-([^/\\]+)$/, '$1');
   renameSync(tmpDir, finalDir);
   const link = currentLink(indexDir);
-  const previous = existsSync(link) ? readlinkSync(link) : undefined;
+  // Only a link names a previous build; anything else in its place is simply replaced.
+  const previous = lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink() ? readlinkSync(link) : undefined;
   const tmpLink = `${link}.${process.pid}.tmp`;
   rmSync(tmpLink, { force: true });
   symlinkSync(path.relative(indexDir, finalDir), tmpLink);
