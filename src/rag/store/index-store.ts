@@ -48,6 +48,8 @@ interface StoredArticle extends ArticleMeta {
   /** Byte range of the body in bodies.bin. */
   bodyStart: number;
   bodyEnd: number;
+  /** sha256 (first 16 hex digits) of the body's bytes; absent in indexes built before it existed. */
+  bodyHash?: string;
 }
 
 /**
@@ -151,8 +153,9 @@ export async function writeBuild(dir: string, contents: IndexContents): Promise<
         if (bytes > pending.length) pending = Buffer.allocUnsafe(bytes);
       }
       pending.write(body, used, 'utf8');
+      const bodyHash = hashBytes(pending.subarray(used, used + bytes));
       used += bytes;
-      stored.push({ ...meta, bodyStart: at, bodyEnd: at + bytes });
+      stored.push({ ...meta, bodyStart: at, bodyEnd: at + bytes, bodyHash });
       at += bytes;
     }
     writeAll(fd, pending.subarray(0, used));
@@ -191,7 +194,7 @@ export class StoredIndex {
 
   /** Article metadata (no body), in corpus order. */
   get articles(): ArticleMeta[] {
-    return this.storedArticles.map(({ bodyStart: _s, bodyEnd: _e, ...meta }) => meta);
+    return this.storedArticles.map(({ bodyStart: _s, bodyEnd: _e, bodyHash: _h, ...meta }) => meta);
   }
 
   articleRow(chunk: number): number {
@@ -199,7 +202,7 @@ export class StoredIndex {
   }
 
   article(row: number): ArticleMeta {
-    const { bodyStart: _s, bodyEnd: _e, ...meta } = this.storedArticles[row]!;
+    const { bodyStart: _s, bodyEnd: _e, bodyHash: _h, ...meta } = this.storedArticles[row]!;
     return meta;
   }
 
@@ -208,7 +211,13 @@ export class StoredIndex {
     let text = this.bodyCache.get(row);
     if (text === undefined) {
       const a = this.storedArticles[row]!;
-      text = this.bodies.toString('utf8', a.bodyStart, a.bodyEnd);
+      const bytes = this.bodies.subarray(a.bodyStart, a.bodyEnd);
+      // Sizes and structure were checked at load; a flipped byte inside a body is caught here,
+      // when the article is first used, so a quote is never served from damaged text.
+      if (a.bodyHash !== undefined && hashBytes(bytes) !== a.bodyHash) {
+        throw new IndexError(`The index in ${this.dir} is damaged (the text of article "${a.id}" does not match its checksum). ${REBUILD}`);
+      }
+      text = bytes.toString('utf8');
       if (this.bodyCache.size > 512) this.bodyCache.clear();
       this.bodyCache.set(row, text);
     }
@@ -429,6 +438,11 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Short content hash of an article body's bytes (corruption check, not security). */
+function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 }
 
 /** sha256 over the articles' ids, titles and bodies, in id order. */

@@ -96,3 +96,23 @@ describe('building over an index directory', () => {
     expect(loadIndex(indexDir, embedderId).manifest.chunks).toBeGreaterThan(0);
   });
 });
+
+describe('article text damaged inside bodies.bin', () => {
+  it('is refused when the article is first used, never quoted', () => {
+    const { indexDir, build } = copyOfSeed('flipped-body');
+    const file = path.join(build, 'bodies.bin');
+    const bytes = readFileSync(file);
+    bytes[40] = bytes[40] === 0x41 ? 0x42 : 0x41; // one ASCII letter changed: same size, valid UTF-8
+    writeFileSync(file, bytes);
+    const index = loadIndex(indexDir, embedderId);
+
+    expect(() => index.chunk(0)).toThrowError(IndexError);
+    expect(() => index.body(0)).toThrowError(/does not match its checksum.*npm run index/);
+  });
+
+  it('an undamaged copy serves the same text as the corpus', () => {
+    const { indexDir } = copyOfSeed('intact-body');
+    const index = loadIndex(indexDir, embedderId);
+    expect(index.body(0)).toContain('Chinese President Xi Jinping told US President Donald Trump');
+  });
+});
