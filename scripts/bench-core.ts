@@ -23,7 +23,9 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (x: number): number => Math.round(x * 100) / 100;
 
-async function measureInProcess(repeat: number): Promise<{ p50: number; p95: number; max: number; questions: number; loadMs: number }> {
+async function measureInProcess(
+  repeat: number,
+): Promise<{ p50: number; p95: number; max: number; questions: number; loadMs: number }> {
   const config = loadConfig();
   const questions = readFileSync(QUESTIONS_FILE, 'utf8')
     .split('\n')
@@ -42,7 +44,13 @@ async function measureInProcess(repeat: number): Promise<{ p50: number; p95: num
     }
   }
   times.sort((a, b) => a - b);
-  return { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)), max: round(times.at(-1)!), questions: times.length, loadMs: round(loadMs) };
+  return {
+    p50: round(percentile(times, 50)),
+    p95: round(percentile(times, 95)),
+    max: round(times.at(-1)!),
+    questions: times.length,
+    loadMs: round(loadMs),
+  };
 }
 
 function measureProcess(runs: number): { medianMs: number; maxMs: number; peakRssMb: number } {
@@ -50,7 +58,20 @@ function measureProcess(runs: number): { medianMs: number; maxMs: number; peakRs
   let peakKb = 0;
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    const out = spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', 'npm', 'run', '-s', 'ask', '--', 'What did Xi tell Trump about Taiwan?'], { encoding: 'utf8' });
+    const out = spawnSync(
+      '/usr/bin/time',
+      [
+        '-f',
+        'MAXRSS_KB=%M',
+        'npm',
+        'run',
+        '-s',
+        'ask',
+        '--',
+        'What did Xi tell Trump about Taiwan?',
+      ],
+      { encoding: 'utf8' },
+    );
     walls.push(performance.now() - t);
     if (out.status !== 0) throw new Error(`npm run ask failed: ${out.stderr}`);
     // /usr/bin/time reports the largest of npm's and its children's RSS; node running ask is the largest.
@@ -58,10 +79,20 @@ function measureProcess(runs: number): { medianMs: number; maxMs: number; peakRs
     peakKb = Math.max(peakKb, kb);
   }
   walls.sort((a, b) => a - b);
-  return { medianMs: Math.round(percentile(walls, 50)), maxMs: Math.round(walls.at(-1)!), peakRssMb: Math.round(peakKb / 1024) };
+  return {
+    medianMs: Math.round(percentile(walls, 50)),
+    maxMs: Math.round(walls.at(-1)!),
+    peakRssMb: Math.round(peakKb / 1024),
+  };
 }
 
-const { values } = parseArgs({ options: { repeat: { type: 'string', default: '20' }, runs: { type: 'string', default: '5' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: {
+    repeat: { type: 'string', default: '20' },
+    runs: { type: 'string', default: '5' },
+    json: { type: 'boolean' },
+  },
+});
 const inProcess = await measureInProcess(Number(values.repeat));
 const wholeProcess = measureProcess(Number(values.runs));
 const result = {

@@ -91,21 +91,133 @@ class Zipf {
 
 /** English function words with rough relative frequencies in news text (they carry no topic). */
 const FUNCTION_WORDS: Array<[string, number]> = [
-  ['the', 60], ['of', 29], ['to', 27], ['a', 23], ['and', 23], ['in', 21], ['that', 11], ['for', 9], ['is', 9],
-  ['on', 8], ['said', 8], ['was', 7], ['with', 7], ['he', 6], ['it', 6], ['as', 6], ['at', 5], ['by', 5], ['from', 5],
-  ['his', 4], ['an', 4], ['have', 4], ['has', 4], ['be', 4], ['but', 4], ['are', 4], ['not', 3], ['they', 3],
-  ['this', 3], ['who', 3], ['were', 3], ['had', 3], ['their', 3], ['will', 3], ['would', 2.5], ['its', 2.5],
-  ['been', 2], ['which', 2], ['after', 2], ['more', 2], ['about', 2], ['also', 2], ['or', 2], ['she', 2],
-  ['than', 1.5], ['we', 1.5], ['when', 1.5], ['her', 1.5], ['could', 1], ['over', 1], ['into', 1], ['there', 1],
-  ['some', 1], ['other', 1], ['all', 1], ['if', 1], ['no', 0.8], ['out', 0.8], ['up', 0.8], ['them', 0.8],
+  ['the', 60],
+  ['of', 29],
+  ['to', 27],
+  ['a', 23],
+  ['and', 23],
+  ['in', 21],
+  ['that', 11],
+  ['for', 9],
+  ['is', 9],
+  ['on', 8],
+  ['said', 8],
+  ['was', 7],
+  ['with', 7],
+  ['he', 6],
+  ['it', 6],
+  ['as', 6],
+  ['at', 5],
+  ['by', 5],
+  ['from', 5],
+  ['his', 4],
+  ['an', 4],
+  ['have', 4],
+  ['has', 4],
+  ['be', 4],
+  ['but', 4],
+  ['are', 4],
+  ['not', 3],
+  ['they', 3],
+  ['this', 3],
+  ['who', 3],
+  ['were', 3],
+  ['had', 3],
+  ['their', 3],
+  ['will', 3],
+  ['would', 2.5],
+  ['its', 2.5],
+  ['been', 2],
+  ['which', 2],
+  ['after', 2],
+  ['more', 2],
+  ['about', 2],
+  ['also', 2],
+  ['or', 2],
+  ['she', 2],
+  ['than', 1.5],
+  ['we', 1.5],
+  ['when', 1.5],
+  ['her', 1.5],
+  ['could', 1],
+  ['over', 1],
+  ['into', 1],
+  ['there', 1],
+  ['some', 1],
+  ['other', 1],
+  ['all', 1],
+  ['if', 1],
+  ['no', 0.8],
+  ['out', 0.8],
+  ['up', 0.8],
+  ['them', 0.8],
 ];
 
-const ONSETS = ['', '', 'b', 'br', 'c', 'ch', 'cl', 'd', 'dr', 'f', 'fl', 'g', 'gr', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'pl', 'pr', 'r', 's', 'sh', 'sl', 'st', 't', 'tr', 'v', 'w', 'z'];
+const ONSETS = [
+  '',
+  '',
+  'b',
+  'br',
+  'c',
+  'ch',
+  'cl',
+  'd',
+  'dr',
+  'f',
+  'fl',
+  'g',
+  'gr',
+  'h',
+  'j',
+  'k',
+  'l',
+  'm',
+  'n',
+  'p',
+  'pl',
+  'pr',
+  'r',
+  's',
+  'sh',
+  'sl',
+  'st',
+  't',
+  'tr',
+  'v',
+  'w',
+  'z',
+];
 const VOWELS = ['a', 'e', 'i', 'o', 'u', 'a', 'e', 'o', 'ai', 'ea', 'ou', 'io', 'y'];
 const CODAS = ['', '', '', 'n', 'r', 's', 't', 'l', 'm', 'nd', 'st', 'ng', 'ck', 'rt', 'x'];
 const SUFFIXES = ['', '', '', '', '', '', '', 's', 's', 'ed', 'ing', 'er', 'ly', 'tion', 'al'];
-const OUTLET_KINDS = ['Times', 'Herald', 'Post', 'Courier', 'Tribune', 'Gazette', 'Journal', 'Wire', 'Daily', 'Observer', 'Ledger', 'Chronicle'];
-const ORG_KINDS = ['Group', 'Bank', 'Party', 'Institute', 'Council', 'Holdings', 'Union', 'Agency', 'University', 'Authority', 'Fund', 'Corp'];
+const OUTLET_KINDS = [
+  'Times',
+  'Herald',
+  'Post',
+  'Courier',
+  'Tribune',
+  'Gazette',
+  'Journal',
+  'Wire',
+  'Daily',
+  'Observer',
+  'Ledger',
+  'Chronicle',
+];
+const ORG_KINDS = [
+  'Group',
+  'Bank',
+  'Party',
+  'Institute',
+  'Council',
+  'Holdings',
+  'Union',
+  'Agency',
+  'University',
+  'Authority',
+  'Fund',
+  'Corp',
+];
 const TEMPLATES = [
   (w: string[], e: string) => `What did ${e} say about ${w.join(' ')}?`,
   (w: string[]) => `Why ${w.join(' ')}?`,
@@ -142,7 +254,8 @@ export class SyntheticLanguage {
         // Short forms run out; after many collisions, allow a longer word.
         const length = syllables + Math.floor(attempt / 50);
         let w = '';
-        for (let s = 0; s < length; s++) w += pick(rng, ONSETS) + pick(rng, VOWELS) + pick(rng, CODAS);
+        for (let s = 0; s < length; s++)
+          w += pick(rng, ONSETS) + pick(rng, VOWELS) + pick(rng, CODAS);
         if (suffix) w += pick(rng, SUFFIXES);
         if (w.length >= 3 && !used.has(w) && !STOPWORDS.has(w)) {
           used.add(w);
@@ -170,11 +283,22 @@ export class SyntheticLanguage {
     }
     this.realShare = realCount / this.content.length;
     const firstNames = Array.from({ length: 600 }, () => capitalize(pseudo(int(rng, 1, 2), false)));
-    const lastNames = Array.from({ length: 8_000 }, () => capitalize(pseudo(int(rng, 2, 3), false)));
-    this.people = Array.from({ length: 20_000 }, () => `${pick(rng, firstNames)} ${pick(rng, lastNames)}`);
+    const lastNames = Array.from({ length: 8_000 }, () =>
+      capitalize(pseudo(int(rng, 2, 3), false)),
+    );
+    this.people = Array.from(
+      { length: 20_000 },
+      () => `${pick(rng, firstNames)} ${pick(rng, lastNames)}`,
+    );
     this.places = Array.from({ length: 3_000 }, () => capitalize(pseudo(int(rng, 2, 3), false)));
-    this.orgs = Array.from({ length: 3_000 }, () => `${capitalize(pseudo(int(rng, 1, 3), false))} ${pick(rng, ORG_KINDS)}`);
-    this.outlets = Array.from({ length: 40 }, () => `The ${capitalize(pseudo(2, false))} ${pick(rng, OUTLET_KINDS)}`);
+    this.orgs = Array.from(
+      { length: 3_000 },
+      () => `${capitalize(pseudo(int(rng, 1, 3), false))} ${pick(rng, ORG_KINDS)}`,
+    );
+    this.outlets = Array.from(
+      { length: 40 },
+      () => `The ${capitalize(pseudo(2, false))} ${pick(rng, OUTLET_KINDS)}`,
+    );
     this.contentZipf = new Zipf(this.content.length, 1.0);
     this.entityZipf = new Zipf(3_000, 0.9);
     this.functionCdf = new Float64Array(FUNCTION_WORDS.length);
@@ -210,7 +334,10 @@ export class SyntheticLanguage {
   /** One news-like sentence drawing on the article's topic words and cast. */
   private sentence(rng: Rng, topic: string[], cast: string[]): string {
     // Erlang(3) around 18 plus 4: mean ~22 words, sd ~10, a long right tail.
-    const length = Math.min(80, 4 + Math.round(-6 * Math.log((1 - rng()) * (1 - rng()) * (1 - rng()))));
+    const length = Math.min(
+      80,
+      4 + Math.round(-6 * Math.log((1 - rng()) * (1 - rng()) * (1 - rng()))),
+    );
     const words: string[] = [];
     for (let i = 0; i < length; i++) {
       const u = rng();
@@ -233,18 +360,25 @@ export class SyntheticLanguage {
   /** Article `i` of the corpus: depends only on the seed and `i`. */
   article(i: number): Article {
     const rng = prng(mixSeed(this.seed, 2, i));
-    const topic = Array.from({ length: 30 }, () => this.content[Math.min(this.content.length - 1, 200 + this.contentZipf.sample(rng))]!);
+    const topic = Array.from(
+      { length: 30 },
+      () => this.content[Math.min(this.content.length - 1, 200 + this.contentZipf.sample(rng))]!,
+    );
     const cast = Array.from({ length: int(rng, 2, 5) }, () => this.entity(rng));
     const target = int(rng, 3_000, 5_200);
     const paragraphs: string[] = [];
     let chars = 0;
     while (chars < target) {
-      const sentences = Array.from({ length: pick(rng, [1, 1, 2, 2, 2, 3, 3, 4]) }, () => this.sentence(rng, topic, cast));
+      const sentences = Array.from({ length: pick(rng, [1, 1, 2, 2, 2, 3, 3, 4]) }, () =>
+        this.sentence(rng, topic, cast),
+      );
       const p = sentences.join(' ');
       paragraphs.push(p);
       chars += p.length + 2;
     }
-    const titleWords = Array.from({ length: int(rng, 5, 10) }, () => capitalize(rng() < 0.5 ? pick(rng, topic) : this.content[this.contentZipf.sample(rng)]!));
+    const titleWords = Array.from({ length: int(rng, 5, 10) }, () =>
+      capitalize(rng() < 0.5 ? pick(rng, topic) : this.content[this.contentZipf.sample(rng)]!),
+    );
     const day = new Date(Date.UTC(2022, 0, 1) + int(rng, 0, 3 * 365) * 86_400_000).toISOString();
     const id = `syn-${String(i).padStart(7, '0')}`;
     return {
@@ -267,8 +401,13 @@ export class SyntheticLanguage {
     if (rng() < 0.8) {
       const a = this.article(int(rng, 0, Math.max(0, articleCount - 2)));
       const sentences = a.body.split(/(?<=[.?"])\s+/);
-      const tokens = pick(rng, sentences).split(/\s+/).map(plain).filter((w) => w && !STOPWORDS.has(w.toLowerCase()));
-      words = Array.from({ length: Math.min(k, tokens.length) }, () => pick(rng, tokens).toLowerCase());
+      const tokens = pick(rng, sentences)
+        .split(/\s+/)
+        .map(plain)
+        .filter((w) => w && !STOPWORDS.has(w.toLowerCase()));
+      words = Array.from({ length: Math.min(k, tokens.length) }, () =>
+        pick(rng, tokens).toLowerCase(),
+      );
       entity = /^\p{Lu}/u.test(a.title) ? a.title.split(':')[0]! : this.entity(rng);
     } else {
       words = Array.from({ length: k }, () => this.content[this.contentZipf.sample(rng)]!);
@@ -282,7 +421,11 @@ export class SyntheticLanguage {
  * Generates articles until exactly `chunks` chunks exist at `chunkSize` (the last article is cut
  * at a chunk boundary).
  */
-export function generateCorpus(language: SyntheticLanguage, chunks: number, chunkSize: number): { articles: Article[]; sentenceWords: number } {
+export function generateCorpus(
+  language: SyntheticLanguage,
+  chunks: number,
+  chunkSize: number,
+): { articles: Article[]; sentenceWords: number } {
   const articles: Article[] = [];
   let total = 0;
   for (let i = 0; total < chunks; i++) {
@@ -292,7 +435,8 @@ export function generateCorpus(language: SyntheticLanguage, chunks: number, chun
       const keep = chunks - total;
       article.body = article.body.slice(0, pieces[keep - 1]!.end);
       const again = chunkArticle(article, chunkSize).length;
-      if (again !== keep) throw new Error(`cutting article ${i} gave ${again} chunks, expected ${keep}`);
+      if (again !== keep)
+        throw new Error(`cutting article ${i} gave ${again} chunks, expected ${keep}`);
       total += keep;
     } else {
       total += pieces.length;
@@ -320,12 +464,19 @@ const seconds = (ms: number): number => Math.round(ms) / 1000;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return sorted[
+    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  ]!;
 }
 
 function benchConfig(indexDir: string): CoreConfig {
   // An explicit env: nothing from .env or the shell changes what is measured.
-  return loadConfig({ INDEX_DIR: indexDir, CACHE_DIR: path.join(ROOT, 'data', 'cache'), CORPUS_DIR: path.join(indexDir, 'no-corpus'), LOG_LEVEL: 'warn' });
+  return loadConfig({
+    INDEX_DIR: indexDir,
+    CACHE_DIR: path.join(ROOT, 'data', 'cache'),
+    CORPUS_DIR: path.join(indexDir, 'no-corpus'),
+    LOG_LEVEL: 'warn',
+  });
 }
 
 async function language(): Promise<SyntheticLanguage> {
@@ -388,7 +539,8 @@ async function childBuild(size: number, indexDir: string): Promise<Record<string
     chunks: report.manifest.chunks,
     articles: report.manifest.articles,
     corpusMb: mb(corpusChars),
-    meanChunksPerArticle: Math.round((report.manifest.chunks / report.manifest.articles) * 100) / 100,
+    meanChunksPerArticle:
+      Math.round((report.manifest.chunks / report.manifest.articles) * 100) / 100,
     meanSentenceWords: Math.round(sentenceWords * 10) / 10,
     realWordShare: Math.round(lang.realShare * 100) / 100,
     generateSeconds,
@@ -399,7 +551,9 @@ async function childBuild(size: number, indexDir: string): Promise<Record<string
     chunksPerSecond: Math.round(report.manifest.chunks / buildSeconds),
     phases,
     indexMb: mb(dirBytes(report.dir)),
-    files: Object.fromEntries(Object.entries(report.manifest.files).map(([f, { bytes }]) => [f, mb(bytes)])),
+    files: Object.fromEntries(
+      Object.entries(report.manifest.files).map(([f, { bytes }]) => [f, mb(bytes)]),
+    ),
     hnsw: report.manifest.hnsw,
     buildPeakRssMb: peakRssMb(),
     // The machine may be shared: a 1-minute load average above the core count means contention.
@@ -407,7 +561,11 @@ async function childBuild(size: number, indexDir: string): Promise<Record<string
   };
 }
 
-async function timeQueries(count: number, articleCount: number, run: (q: string) => Promise<unknown>): Promise<{ p50: number; p95: number; max: number; mean: number }> {
+async function timeQueries(
+  count: number,
+  articleCount: number,
+  run: (q: string) => Promise<unknown>,
+): Promise<{ p50: number; p95: number; max: number; mean: number }> {
   const lang = await language();
   const queries = Array.from({ length: count + 10 }, (_, q) => lang.query(q, articleCount));
   for (const q of queries.slice(0, 10)) await run(q); // warm-up: JIT, first page faults
@@ -419,21 +577,36 @@ async function timeQueries(count: number, articleCount: number, run: (q: string)
   }
   const sorted = [...times].sort((a, b) => a - b);
   const r = (x: number): number => Math.round(x * 100) / 100;
-  return { p50: r(percentile(sorted, 50)), p95: r(percentile(sorted, 95)), max: r(sorted.at(-1)!), mean: r(times.reduce((s, x) => s + x, 0) / times.length) };
+  return {
+    p50: r(percentile(sorted, 50)),
+    p95: r(percentile(sorted, 95)),
+    max: r(sorted.at(-1)!),
+    mean: r(times.reduce((s, x) => s + x, 0) / times.length),
+  };
 }
 
 /** Fresh process: load the index as the engine does, then time retrieval alone (rankChunks). */
-async function childRetrieve(indexDir: string, queries: number, articleCount: number, recallQueries: number): Promise<Record<string, unknown>> {
+async function childRetrieve(
+  indexDir: string,
+  queries: number,
+  articleCount: number,
+  recallQueries: number,
+): Promise<Record<string, unknown>> {
   const config = benchConfig(indexDir);
   const t = performance.now();
   const embedder = await createEmbedder(config);
   const index = loadIndex(config.INDEX_DIR, embedder.id);
   const loadSeconds = seconds(performance.now() - t);
   const loadRssMb = Math.round(process.memoryUsage.rss() / 2 ** 20);
-  const latency = await timeQueries(queries, articleCount, (q) => rankChunks(index, embedder, q, { k: config.TOP_K }));
+  const latency = await timeQueries(queries, articleCount, (q) =>
+    rankChunks(index, embedder, q, { k: config.TOP_K }),
+  );
   const retrievePeakRssMb = peakRssMb();
   // Measured after the latencies, so its scan of the vector file does not warm or pollute them.
-  const recall = recallQueries > 0 ? await vectorRecall(index, embedder, recallQueries, articleCount) : undefined;
+  const recall =
+    recallQueries > 0
+      ? await vectorRecall(index, embedder, recallQueries, articleCount)
+      : undefined;
   return { loadSeconds, loadRssMb, retrieveMs: latency, retrievePeakRssMb, vectorRecall: recall };
 }
 
@@ -442,13 +615,25 @@ async function childRetrieve(indexDir: string, queries: number, articleCount: nu
  * chunks (by brute force over every vector, read straight from the hnswlib file's level-0
  * records) that the index's own search returns, over `count` benchmark queries.
  */
-async function vectorRecall(index: StoredIndex, embedder: Embedder, count: number, articleCount: number): Promise<Record<string, number>> {
+async function vectorRecall(
+  index: StoredIndex,
+  embedder: Embedder,
+  count: number,
+  articleCount: number,
+): Promise<Record<string, number>> {
   const lang = await language();
   const K = 50;
   const dims = index.manifest.embedder.dimensions;
-  const qs = await Promise.all(Array.from({ length: count }, (_, q) => embedder.embedQuery(lang.query(100_000 + q, articleCount))));
+  const qs = await Promise.all(
+    Array.from({ length: count }, (_, q) =>
+      embedder.embedQuery(lang.query(100_000 + q, articleCount)),
+    ),
+  );
   // Per query, the best K (similarity, label) so far, kept sorted best first.
-  const best = qs.map(() => ({ sims: new Float64Array(K).fill(-Infinity), labels: new Float64Array(K).fill(-1) }));
+  const best = qs.map(() => ({
+    sims: new Float64Array(K).fill(-Infinity),
+    labels: new Float64Array(K).fill(-1),
+  }));
   const file = path.join(index.dir, 'vectors.hnsw');
   const fd = openSync(file, 'r');
   try {
@@ -497,11 +682,19 @@ async function vectorRecall(index: StoredIndex, embedder: Embedder, count: numbe
     hit10 += exact.slice(0, 10).filter((l) => got10.has(l)).length;
     hit50 += exact.filter((l) => got50.has(l)).length;
   });
-  return { queries: count, recallAt10: Math.round((hit10 / (10 * count)) * 1000) / 1000, recallAt50: Math.round((hit50 / (K * count)) * 1000) / 1000 };
+  return {
+    queries: count,
+    recallAt10: Math.round((hit10 / (10 * count)) * 1000) / 1000,
+    recallAt50: Math.round((hit50 / (K * count)) * 1000) / 1000,
+  };
 }
 
 /** Fresh process: `openEngine`, then time full `engine.ask` (retrieval + extractive answer). */
-async function childAsk(indexDir: string, queries: number, articleCount: number): Promise<Record<string, unknown>> {
+async function childAsk(
+  indexDir: string,
+  queries: number,
+  articleCount: number,
+): Promise<Record<string, unknown>> {
   const config = benchConfig(indexDir);
   const t = performance.now();
   const engine = await openEngine(config);
@@ -510,7 +703,12 @@ async function childAsk(indexDir: string, queries: number, articleCount: number)
   const latency = await timeQueries(queries, articleCount, async (q) => {
     if ((await engine.ask(q)).refused) refused++;
   });
-  return { openEngineSeconds: openSeconds, askMs: latency, askRefusedShare: Math.round((refused / (queries + 10)) * 100) / 100, askPeakRssMb: peakRssMb() };
+  return {
+    openEngineSeconds: openSeconds,
+    askMs: latency,
+    askRefusedShare: Math.round((refused / (queries + 10)) * 100) / 100,
+    askPeakRssMb: peakRssMb(),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -519,13 +717,18 @@ async function childAsk(indexDir: string, queries: number, articleCount: number)
 function runChild(args: string[]): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     // Same Node flags (the tsx loader) as this process; nothing else is shared.
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), ...args],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
-      if (code !== 0 || !line) reject(new Error(`child ${args.join(' ')} exited with ${code}\n${out.slice(-2_000)}`));
+      if (code !== 0 || !line)
+        reject(new Error(`child ${args.join(' ')} exited with ${code}\n${out.slice(-2_000)}`));
       else resolve(JSON.parse(line.slice(RESULT_MARK.length)) as Record<string, unknown>);
     });
   });
@@ -548,7 +751,8 @@ function parseArgs(argv: string[]): Map<string, string> {
 function parseSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text.trim().replace(/_/g, ''));
   if (!m) throw new Error(`not a chunk count: ${text}`);
-  const n = Number(m[1]) * (m[2]?.toLowerCase() === 'k' ? 1e3 : m[2]?.toLowerCase() === 'm' ? 1e6 : 1);
+  const n =
+    Number(m[1]) * (m[2]?.toLowerCase() === 'k' ? 1e3 : m[2]?.toLowerCase() === 'm' ? 1e6 : 1);
   if (!Number.isInteger(n) || n < 1) throw new Error(`not a chunk count: ${text}`);
   return n;
 }
@@ -562,20 +766,42 @@ function table(rows: Row[]): string {
     ['build s', (r) => r.buildSeconds.toFixed(1)],
     ['build CPU s', (r) => r.buildCpuSeconds.toFixed(1)],
     ['chunks/s', (r) => r.chunksPerSecond.toLocaleString('en-US')],
-    ['phases from-to s: chunk | embed | lexical | vectors | write', (r) => ['chunk', 'embed', 'lexical', 'vectors', 'write'].map((p) => (r.phases[p] ? `${r.phases[p].start.toFixed(0)}-${r.phases[p].end.toFixed(0)}` : '-')).join(' | ')],
+    [
+      'phases from-to s: chunk | embed | lexical | vectors | write',
+      (r) =>
+        ['chunk', 'embed', 'lexical', 'vectors', 'write']
+          .map((p) =>
+            r.phases[p] ? `${r.phases[p].start.toFixed(0)}-${r.phases[p].end.toFixed(0)}` : '-',
+          )
+          .join(' | '),
+    ],
     ['index MB', (r) => String(r.indexMb)],
     ['load s', (r) => r.loadSeconds.toFixed(2)],
     ['openEngine s', (r) => r.openEngineSeconds.toFixed(2)],
-    ['retrieve p50/p95 ms', (r) => `${r.retrieveMs.p50.toFixed(1)} / ${r.retrieveMs.p95.toFixed(1)}`],
+    [
+      'retrieve p50/p95 ms',
+      (r) => `${r.retrieveMs.p50.toFixed(1)} / ${r.retrieveMs.p95.toFixed(1)}`,
+    ],
     ['ask p50/p95 ms', (r) => `${r.askMs.p50.toFixed(1)} / ${r.askMs.p95.toFixed(1)}`],
-    ['dense recall@10/@50', (r) => (r.vectorRecall ? `${r.vectorRecall.recallAt10.toFixed(3)} / ${r.vectorRecall.recallAt50.toFixed(3)}` : '-')],
+    [
+      'dense recall@10/@50',
+      (r) =>
+        r.vectorRecall
+          ? `${r.vectorRecall.recallAt10.toFixed(3)} / ${r.vectorRecall.recallAt50.toFixed(3)}`
+          : '-',
+    ],
     ['build peak MB', (r) => String(r.buildPeakRssMb)],
     ['query peak MB', (r) => String(Math.max(r.retrievePeakRssMb, r.askPeakRssMb))],
   ];
   const cells = [cols.map(([h]) => h), ...rows.map((r) => cols.map(([, f]) => f(r)))];
   const widths = cols.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]): string => `| ${c.map((x, i) => x.padStart(widths[i]!)).join(' | ')} |`;
-  return [line(cells[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
+  const line = (c: string[]): string =>
+    `| ${c.map((x, i) => x.padStart(widths[i]!)).join(' | ')} |`;
+  return [
+    line(cells[0]!),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...cells.slice(1).map(line),
+  ].join('\n');
 }
 
 /** Growth exponents between the smallest and largest size: 1.0 is linear. */
@@ -603,9 +829,11 @@ async function main(): Promise<void> {
     const queries = Number(args.get('queries') ?? 200);
     const articles = Number(args.get('articles') ?? 0);
     const result =
-      child === 'build' ? await childBuild(parseSize(args.get('size')!), dir)
-      : child === 'retrieve' ? await childRetrieve(dir, queries, articles, Number(args.get('recall-queries') ?? 50))
-      : await childAsk(dir, queries, articles);
+      child === 'build'
+        ? await childBuild(parseSize(args.get('size')!), dir)
+        : child === 'retrieve'
+          ? await childRetrieve(dir, queries, articles, Number(args.get('recall-queries') ?? 50))
+          : await childAsk(dir, queries, articles);
     process.stdout.write(`${RESULT_MARK}${JSON.stringify(result)}\n`);
     return;
   }
@@ -619,11 +847,28 @@ async function main(): Promise<void> {
   try {
     for (const size of sizes) {
       const dir = path.join(base, `n${size}`);
-      process.stderr.write(`scale ${size.toLocaleString('en-US')} chunks: generating and building…\n`);
+      process.stderr.write(
+        `scale ${size.toLocaleString('en-US')} chunks: generating and building…\n`,
+      );
       const build = await runChild(['--child', 'build', '--size', String(size), '--dir', dir]);
-      process.stderr.write(`  built in ${String(build.buildSeconds)} s; loading and querying in fresh processes…\n`);
-      const common = ['--dir', dir, '--queries', String(queries), '--articles', String(build.articles)];
-      const retrieve = await runChild(['--child', 'retrieve', ...common, '--recall-queries', args.get('recall-queries') ?? '50']);
+      process.stderr.write(
+        `  built in ${String(build.buildSeconds)} s; loading and querying in fresh processes…\n`,
+      );
+      const common = [
+        '--dir',
+        dir,
+        '--queries',
+        String(queries),
+        '--articles',
+        String(build.articles),
+      ];
+      const retrieve = await runChild([
+        '--child',
+        'retrieve',
+        ...common,
+        '--recall-queries',
+        args.get('recall-queries') ?? '50',
+      ]);
       const ask = await runChild(['--child', 'ask', ...common]);
       const row = { ...build, ...retrieve, ...ask };
       rows.push(row);
@@ -633,11 +878,19 @@ async function main(): Promise<void> {
   } finally {
     if (!args.has('keep')) rmSync(base, { recursive: true, force: true });
   }
-  const summary = { machine: { cpus: os.cpus().length, memoryMb: mb(os.totalmem()), node: process.version }, queries, sizes: rows, growth: growth(rows) };
+  const summary = {
+    machine: { cpus: os.cpus().length, memoryMb: mb(os.totalmem()), node: process.version },
+    queries,
+    sizes: rows,
+    growth: growth(rows),
+  };
   if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else {
     process.stdout.write(`${table(rows)}\n`);
-    if (summary.growth) process.stdout.write(`growth exponents smallest→largest (1.0 = linear): ${JSON.stringify(summary.growth)}\n`);
+    if (summary.growth)
+      process.stdout.write(
+        `growth exponents smallest→largest (1.0 = linear): ${JSON.stringify(summary.growth)}\n`,
+      );
   }
 }
 

@@ -33,20 +33,35 @@ interface Outcome {
 
 /** Folds typographic quotes and dashes so "Taiwan's" matches "Taiwan’s". */
 const norm = (s: string): string =>
-  s
-    .replace(/[‘’]/g, "'")
-    .replace(/[“”]/g, '"')
-    .replace(/[–—]/g, '-')
-    .toLowerCase();
+  s.replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/[–—]/g, '-').toLowerCase();
 
 /** Scores one answer against its expectations; `bodies` are the corpus article texts. */
 export function scoreAnswer(q: EvalQuestion, a: Answer, bodies: Map<string, string>): Outcome {
   const verbatim = a.citations.every((c) => bodies.get(c.articleId)?.includes(c.quote) === true);
-  const markersOk = [...a.answer.matchAll(/\[(\d+)\]/g)].every((m) => a.citations.some((c) => c.n === Number(m[1])));
+  const markersOk = [...a.answer.matchAll(/\[(\d+)\]/g)].every((m) =>
+    a.citations.some((c) => c.n === Number(m[1])),
+  );
   const answerable = q.kind !== 'unanswerable';
-  const answerCorrect = answerable && !a.refused && (q.expect ?? []).some((e) => norm(a.answer).includes(norm(e))) && markersOk;
-  const citationCorrect = answerable && !a.refused && verbatim && a.citations.some((c) => norm(c.quote).includes(norm(q.support ?? '')));
-  return { id: q.id, kind: q.kind, question: q.question, refused: a.refused, answerCorrect, citationCorrect, verbatim, answer: a.answer };
+  const answerCorrect =
+    answerable &&
+    !a.refused &&
+    (q.expect ?? []).some((e) => norm(a.answer).includes(norm(e))) &&
+    markersOk;
+  const citationCorrect =
+    answerable &&
+    !a.refused &&
+    verbatim &&
+    a.citations.some((c) => norm(c.quote).includes(norm(q.support ?? '')));
+  return {
+    id: q.id,
+    kind: q.kind,
+    question: q.question,
+    refused: a.refused,
+    answerCorrect,
+    citationCorrect,
+    verbatim,
+    answer: a.answer,
+  };
 }
 
 const share = (n: number, d: number): number => (d === 0 ? 0 : Math.round((n / d) * 1000) / 1000);
@@ -59,8 +74,14 @@ export function summarizeOutcomes(outcomes: Outcome[]): Record<string, number> {
   return {
     questions: outcomes.length,
     answerAccuracy: share(answerable.filter((o) => o.answerCorrect).length, answerable.length),
-    directAnswerAccuracy: share(byKind('direct').filter((o) => o.answerCorrect).length, byKind('direct').length),
-    paraphraseAnswerAccuracy: share(byKind('paraphrase').filter((o) => o.answerCorrect).length, byKind('paraphrase').length),
+    directAnswerAccuracy: share(
+      byKind('direct').filter((o) => o.answerCorrect).length,
+      byKind('direct').length,
+    ),
+    paraphraseAnswerAccuracy: share(
+      byKind('paraphrase').filter((o) => o.answerCorrect).length,
+      byKind('paraphrase').length,
+    ),
     citationAccuracy: share(answerable.filter((o) => o.citationCorrect).length, answerable.length),
     quotesVerbatim: share(outcomes.filter((o) => o.verbatim).length, outcomes.length),
     refusalAccuracy: share(unanswerable.filter((o) => o.refused).length, unanswerable.length),
@@ -70,7 +91,12 @@ export function summarizeOutcomes(outcomes: Outcome[]): Record<string, number> {
 
 async function main(): Promise<void> {
   const { config, logger } = cliSetup();
-  const { values } = parseArgs({ options: { questions: { type: 'string', default: 'tests/eval/seed-questions.jsonl' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: {
+      questions: { type: 'string', default: 'tests/eval/seed-questions.jsonl' },
+      json: { type: 'boolean' },
+    },
+  });
   const questions = readFileSync(values.questions!, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
@@ -83,17 +109,29 @@ async function main(): Promise<void> {
     for (const q of questions) outcomes.push(scoreAnswer(q, await engine.ask(q.question), bodies));
     const figures = summarizeOutcomes(outcomes);
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ figures, failures: outcomes.filter((o) => (o.kind === 'unanswerable' ? !o.refused : !o.answerCorrect || !o.citationCorrect)) })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ figures, failures: outcomes.filter((o) => (o.kind === 'unanswerable' ? !o.refused : !o.answerCorrect || !o.citationCorrect)) })}\n`,
+      );
       return;
     }
     for (const o of outcomes) {
       const ok = o.kind === 'unanswerable' ? o.refused : o.answerCorrect && o.citationCorrect;
-      process.stdout.write(`${ok ? 'ok  ' : 'MISS'} ${o.id} ${o.question}\n${ok ? '' : `     → ${o.answer.slice(0, 160)}\n`}`);
+      process.stdout.write(
+        `${ok ? 'ok  ' : 'MISS'} ${o.id} ${o.question}\n${ok ? '' : `     → ${o.answer.slice(0, 160)}\n`}`,
+      );
     }
-    process.stdout.write(`\n${Object.entries(figures).map(([k, v]) => `${k.padEnd(26)} ${v}`).join('\n')}\n`);
+    process.stdout.write(
+      `\n${Object.entries(figures)
+        .map(([k, v]) => `${k.padEnd(26)} ${v}`)
+        .join('\n')}\n`,
+    );
   } catch (error) {
     exitWithError(error, logger);
   }
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!)) await main();
+if (
+  process.argv[1] &&
+  import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!)
+)
+  await main();

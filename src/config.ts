@@ -35,7 +35,9 @@ const coreSchema = z.object({
   EMBEDDINGS_PROVIDER: z.enum(['local', 'openai']).default('local'),
   ANSWERER: z.enum(['extractive', 'openai']).default('extractive'),
   OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: optionalString.pipe(z.url('must be a URL such as http://localhost:11434/v1').optional()),
+  OPENAI_BASE_URL: optionalString.pipe(
+    z.url('must be a URL such as http://localhost:11434/v1').optional(),
+  ),
   OPENAI_CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
   OPENAI_EMBEDDINGS_MODEL: z.string().min(1).default('text-embedding-3-small'),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
@@ -49,25 +51,31 @@ const botSchema = z.object({
   DISCORD_TOKEN: z
     .string({ error: 'is required' })
     .min(50, 'does not look like a bot token')
-    .regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'does not look like a bot token (three dot-separated parts)'),
+    .regex(
+      /^[\w-]+\.[\w-]+\.[\w-]+$/,
+      'does not look like a bot token (three dot-separated parts)',
+    ),
   DISCORD_CLIENT_ID: z
     .string({ error: 'is required' })
     .regex(/^\d{5,25}$/, 'must be the application id (digits)'),
   DISCORD_GUILD_ID: optionalString.pipe(
-    z.string().regex(/^\d{5,25}$/, 'must be a server id (digits)').optional(),
+    z
+      .string()
+      .regex(/^\d{5,25}$/, 'must be a server id (digits)')
+      .optional(),
   ),
   ADMIN_ROLE_IDS: idList.default([]),
   ADMIN_USER_IDS: idList.default([]),
   USER_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3_600).default(5),
   GUILD_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1_000).default(4),
   THREAD_PER_MENTION: bool.default(false),
-  SHARD_COUNT: z
-    .union([z.literal('auto'), z.coerce.number().int().min(1).max(1_000)])
-    .default(1),
+  SHARD_COUNT: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(1_000)]).default(1),
   FEEDBACK_FILE: z.string().min(1).default('data/feedback.jsonl'),
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1_000).max(25_000_000).default(2_000_000),
   // A REST proxy in front of Discord (shared rate limits across shards); empty means Discord itself.
-  DISCORD_API_URL: optionalString.pipe(z.url('must be a URL such as http://localhost:8080/api').optional()),
+  DISCORD_API_URL: optionalString.pipe(
+    z.url('must be a URL such as http://localhost:8080/api').optional(),
+  ),
 });
 
 export type CoreConfig = z.infer<typeof coreSchema>;
@@ -76,7 +84,8 @@ export type BotConfig = CoreConfig & z.infer<typeof botSchema>;
 const HINTS: Record<string, string> = {
   DISCORD_TOKEN:
     'copy it from the Discord developer portal (Bot → Reset Token) into .env; to try the bot without Discord run `npm run chat`',
-  DISCORD_CLIENT_ID: 'copy the Application ID from the developer portal (General Information) into .env',
+  DISCORD_CLIENT_ID:
+    'copy the Application ID from the developer portal (General Information) into .env',
   OPENAI_API_KEY: 'set it in .env, or use EMBEDDINGS_PROVIDER=local and ANSWERER=extractive',
 };
 
@@ -97,7 +106,9 @@ export class ConfigError extends UserFacingError {}
 function parseWith<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(`Invalid configuration:\n${describeIssues(parsed.error)}\nSee .env.example for every variable and its default.`);
+    throw new ConfigError(
+      `Invalid configuration:\n${describeIssues(parsed.error)}\nSee .env.example for every variable and its default.`,
+    );
   }
   return parsed.data;
 }

@@ -23,6 +23,9 @@ export class CorpusError extends UserFacingError {
 export class IndexError extends UserFacingError {}
 
 /** Returns a message safe to show a user for any thrown value. */
-export function userMessage(error: unknown, fallback = 'Something went wrong on our side; it has been logged.'): string {
+export function userMessage(
+  error: unknown,
+  fallback = 'Something went wrong on our side; it has been logged.',
+): string {
   return error instanceof UserFacingError ? error.message : fallback;
 }

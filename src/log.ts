@@ -22,7 +22,10 @@ const REDACT = [
 
 /** Creates the process logger writing JSON lines to stderr (fd 2). */
 export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined }, pino.destination(2));
+  return pino(
+    { level, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined },
+    pino.destination(2),
+  );
 }
 
 let shared: Logger | undefined;

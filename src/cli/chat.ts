@@ -13,8 +13,14 @@ const MAX_TURNS = 3;
 try {
   const engine = await openOrBuildEngine(config, { logger });
   const info = engine.info();
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY === true });
-  process.stdout.write(`storybot: ${info.articles} article(s), ${info.chunks} chunks, answerer ${info.answerer}. Ask about the story; /summary, /reset, /quit.\n`);
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: process.stdin.isTTY === true,
+  });
+  process.stdout.write(
+    `storybot: ${info.articles} article(s), ${info.chunks} chunks, answerer ${info.answerer}. Ask about the story; /summary, /reset, /quit.\n`,
+  );
   const history: Turn[] = [];
   rl.setPrompt('you> ');
   rl.prompt();
@@ -26,7 +32,9 @@ try {
       process.stdout.write('(conversation cleared)\n');
     } else if (line.startsWith('/summary')) {
       const length = (line.split(/\s+/)[1] ?? 'medium') as SummaryLength;
-      const summary = await engine.summarize({ length: ['short', 'medium', 'long'].includes(length) ? length : 'medium' });
+      const summary = await engine.summarize({
+        length: ['short', 'medium', 'long'].includes(length) ? length : 'medium',
+      });
       process.stdout.write(`bot> ${renderCited(summary.summary, summary.citations, summary.note)}`);
     } else if (line !== '') {
       try {

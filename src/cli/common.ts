@@ -13,19 +13,42 @@ export function cliLogger(level: string): Logger {
   const stream = {
     write(line: string): void {
       try {
-        const { msg, level: lvl, time: _t, err, ...fields } = JSON.parse(line) as Record<string, unknown>;
-        const tag = typeof lvl === 'number' && lvl >= 50 ? 'error: ' : typeof lvl === 'number' && lvl >= 40 ? 'warning: ' : '';
+        const {
+          msg,
+          level: lvl,
+          time: _t,
+          err,
+          ...fields
+        } = JSON.parse(line) as Record<string, unknown>;
+        const tag =
+          typeof lvl === 'number' && lvl >= 50
+            ? 'error: '
+            : typeof lvl === 'number' && lvl >= 40
+              ? 'warning: '
+              : '';
         const extra = Object.entries(fields)
           .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
           .join(' ');
-        const errText = err && typeof err === 'object' && 'message' in err ? ` (${String((err as { message: unknown }).message)})` : '';
-        process.stderr.write(`storybot: ${tag}${String(msg ?? '')}${errText}${extra ? ` [${extra}]` : ''}\n`);
+        const errText =
+          err && typeof err === 'object' && 'message' in err
+            ? ` (${String((err as { message: unknown }).message)})`
+            : '';
+        process.stderr.write(
+          `storybot: ${tag}${String(msg ?? '')}${errText}${extra ? ` [${extra}]` : ''}\n`,
+        );
       } catch {
         process.stderr.write(line);
       }
     },
   };
-  return pino({ level, base: undefined, redact: { paths: ['apiKey', 'token', '*.apiKey', '*.token'], censor: '[redacted]' } }, stream);
+  return pino(
+    {
+      level,
+      base: undefined,
+      redact: { paths: ['apiKey', 'token', '*.apiKey', '*.token'], censor: '[redacted]' },
+    },
+    stream,
+  );
 }
 
 /** Loads config and installs the CLI logger; on a config error prints it and exits 1. */
@@ -47,23 +70,44 @@ export function exitWithError(error: unknown, logger?: Logger): never {
     process.stderr.write(`storybot: ${error.message}\n`);
   } else {
     logger?.error({ err: error }, 'unexpected failure');
-    process.stderr.write(`storybot: unexpected failure: ${(error as Error)?.message ?? String(error)}\n`);
+    process.stderr.write(
+      `storybot: unexpected failure: ${(error as Error)?.message ?? String(error)}\n`,
+    );
   }
   process.exit(1);
 }
 
 /** The JSON shape of a citation in `--json` outputs. */
-export function citationJson(c: Citation): Pick<Citation, 'n' | 'chunkId' | 'articleId' | 'title' | 'quote'> & Partial<Citation> {
-  return { n: c.n, chunkId: c.chunkId, articleId: c.articleId, title: c.title, quote: c.quote, ...(c.url ? { url: c.url } : {}) };
+export function citationJson(
+  c: Citation,
+): Pick<Citation, 'n' | 'chunkId' | 'articleId' | 'title' | 'quote'> & Partial<Citation> {
+  return {
+    n: c.n,
+    chunkId: c.chunkId,
+    articleId: c.articleId,
+    title: c.title,
+    quote: c.quote,
+    ...(c.url ? { url: c.url } : {}),
+  };
 }
 
 /** `{question, answer, refused, citations}` (plus `note` when the answerer left one). */
 export function answerJson(a: Answer): Record<string, unknown> {
-  return { question: a.question, answer: a.answer, refused: a.refused, citations: a.citations.map(citationJson), ...(a.note ? { note: a.note } : {}) };
+  return {
+    question: a.question,
+    answer: a.answer,
+    refused: a.refused,
+    citations: a.citations.map(citationJson),
+    ...(a.note ? { note: a.note } : {}),
+  };
 }
 
 export function summaryJson(s: Summary): Record<string, unknown> {
-  return { summary: s.summary, citations: s.citations.map(citationJson), ...(s.note ? { note: s.note } : {}) };
+  return {
+    summary: s.summary,
+    citations: s.citations.map(citationJson),
+    ...(s.note ? { note: s.note } : {}),
+  };
 }
 
 /** Human rendering: the text, then numbered sources with their quotes. */

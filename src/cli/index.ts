@@ -11,9 +11,17 @@ import { cliSetup, exitWithError } from './common.js';
 const { config, logger } = cliSetup();
 let values;
 try {
-  ({ values } = parseArgs({ options: { corpus: { type: 'string' }, 'skip-invalid': { type: 'boolean' }, 'progress-json': { type: 'boolean' } } }));
+  ({ values } = parseArgs({
+    options: {
+      corpus: { type: 'string' },
+      'skip-invalid': { type: 'boolean' },
+      'progress-json': { type: 'boolean' },
+    },
+  }));
 } catch (error) {
-  process.stderr.write(`storybot: ${(error as Error).message}\nusage: npm run index -- [--corpus DIR] [--skip-invalid] [--progress-json]\n`);
+  process.stderr.write(
+    `storybot: ${(error as Error).message}\nusage: npm run index -- [--corpus DIR] [--skip-invalid] [--progress-json]\n`,
+  );
   process.exit(2);
 }
 const json = values['progress-json'] === true;
@@ -41,11 +49,20 @@ try {
   });
   for (const s of report.skipped) logger.warn({ file: s.file }, `skipped ${s.message}`);
   const summary = `indexed ${report.manifest.articles} article(s) into ${report.manifest.chunks} chunks (${report.embedded} embedded, ${report.cached} from cache) in ${report.manifest.buildMs} ms`;
-  if (json) emit({ type: 'done', manifest: report.manifest, skipped: report.skipped.map((s) => ({ file: s.file, reason: s.reason })) });
+  if (json)
+    emit({
+      type: 'done',
+      manifest: report.manifest,
+      skipped: report.skipped.map((s) => ({ file: s.file, reason: s.reason })),
+    });
   else logger.info(summary);
 } catch (error) {
   if (json) {
-    emit({ type: 'error', message: userMessage(error, 'The index build failed unexpectedly; see the logs.'), ...(error instanceof CorpusError ? { file: error.file } : {}) });
+    emit({
+      type: 'error',
+      message: userMessage(error, 'The index build failed unexpectedly; see the logs.'),
+      ...(error instanceof CorpusError ? { file: error.file } : {}),
+    });
     if (!(error instanceof CorpusError)) logger.error({ err: error }, 'index build failed');
     process.exit(1);
   }

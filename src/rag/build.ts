@@ -81,7 +81,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const corpus = options.articles
       ? { articles: options.articles, skipped: [], ignored: [] }
       : await loadCorpus(corpusDir, { skipInvalid: options.skipInvalid });
-    progress('load', corpus.articles.length, corpus.articles.length, `read ${corpus.articles.length} articles`);
+    progress(
+      'load',
+      corpus.articles.length,
+      corpus.articles.length,
+      `read ${corpus.articles.length} articles`,
+    );
 
     // Chunks go straight into the stored table's columns: at a million chunks, keeping a Chunk
     // object (id, text, sentence spans) per chunk costs over a gigabyte for nothing.
@@ -100,7 +105,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const hnsw = options.hnsw ?? hnswParamsFor(n);
     const lexicalBuilder = new LexicalIndexBuilder();
     vectorBuilder = new HnswBuildWorker(dims, n, hnsw, (done) =>
-      progress('vectors', done, n, `vector index ${done.toLocaleString('en-US')}/${n.toLocaleString('en-US')}`),
+      progress(
+        'vectors',
+        done,
+        n,
+        `vector index ${done.toLocaleString('en-US')}/${n.toLocaleString('en-US')}`,
+      ),
     );
     const searchText = (i: number): string => {
       const article = articles[table.articleRow(i)]!;
@@ -112,7 +122,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     // this thread embeds and indexes words, a batch at a time.
     let cached = 0;
     progress('embed', 0, n, `embedding ${n.toLocaleString('en-US')} chunks`);
-    const local = options.noCache && embedder.embeddings instanceof LocalEmbeddings ? embedder.embeddings : undefined;
+    const local =
+      options.noCache && embedder.embeddings instanceof LocalEmbeddings
+        ? embedder.embeddings
+        : undefined;
     if (local) {
       // The offline embedder and the word index read the same tokens: tokenize each chunk once.
       for (let from = 0; from < n; from += VECTOR_BATCH) {
@@ -123,7 +136,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
           vectors[j] = local.vectorOf(tokens);
           lexicalBuilder.add(contentStemsOf(tokens));
         }
-        progress('embed', from + count, n, `embedded ${(from + count).toLocaleString('en-US')}/${n.toLocaleString('en-US')} chunks`);
+        progress(
+          'embed',
+          from + count,
+          n,
+          `embedded ${(from + count).toLocaleString('en-US')}/${n.toLocaleString('en-US')} chunks`,
+        );
         progress('lexical', from + count, n, 'indexing words');
         await vectorBuilder.add(vectors);
         // Let other work (progress output, a bot's event loop, the worker's replies) run.
@@ -134,21 +152,34 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       // it everything is embedded in one call and then handed over; without it, in slices.
       const embedSlice = options.noCache ? EMBED_SLICE : Math.max(1, n);
       for (let from = 0; from < n; from += embedSlice) {
-        const texts = Array.from({ length: Math.min(embedSlice, n - from) }, (_, j) => searchText(from + j));
+        const texts = Array.from({ length: Math.min(embedSlice, n - from) }, (_, j) =>
+          searchText(from + j),
+        );
         let sliceCached = 0;
         const vectors = await embedAll(embedder, texts, {
           cacheDir: options.noCache ? undefined : config.CACHE_DIR,
           onProgress: (p) => {
             sliceCached = p.cached;
             const done = from + p.done;
-            progress('embed', done, n, `embedded ${done.toLocaleString('en-US')}/${n.toLocaleString('en-US')} chunks`);
+            progress(
+              'embed',
+              done,
+              n,
+              `embedded ${done.toLocaleString('en-US')}/${n.toLocaleString('en-US')} chunks`,
+            );
           },
         });
         cached += sliceCached;
         for (let at = 0; at < texts.length; at += VECTOR_BATCH) {
           await vectorBuilder.add(vectors.slice(at, at + VECTOR_BATCH));
-          for (let j = at; j < Math.min(at + VECTOR_BATCH, texts.length); j++) lexicalBuilder.add(contentStems(texts[j]!));
-          progress('lexical', from + Math.min(at + VECTOR_BATCH, texts.length), n, 'indexing words');
+          for (let j = at; j < Math.min(at + VECTOR_BATCH, texts.length); j++)
+            lexicalBuilder.add(contentStems(texts[j]!));
+          progress(
+            'lexical',
+            from + Math.min(at + VECTOR_BATCH, texts.length),
+            n,
+            'indexing words',
+          );
         }
       }
     }
@@ -182,7 +213,14 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     progress('write', 1, 1, 'index written');
     const dir = publishBuild(config.INDEX_DIR, tmpDir);
     progress('swap', 1, 1, 'new index is live');
-    return { manifest, dir, skipped: corpus.skipped, ignored: corpus.ignored, embedded: n - cached, cached };
+    return {
+      manifest,
+      dir,
+      skipped: corpus.skipped,
+      ignored: corpus.ignored,
+      embedded: n - cached,
+      cached,
+    };
   } catch (error) {
     discardBuild(tmpDir);
     throw error;

@@ -20,7 +20,12 @@ function splitLongSentence(body: string, span: Span, max: number): Span[] {
   let start = span.start;
   while (span.end - start > max) {
     const window = body.slice(start, start + max);
-    let cut = Math.max(window.lastIndexOf('; '), window.lastIndexOf(': '), window.lastIndexOf(', '), window.lastIndexOf(' — '));
+    let cut = Math.max(
+      window.lastIndexOf('; '),
+      window.lastIndexOf(': '),
+      window.lastIndexOf(', '),
+      window.lastIndexOf(' — '),
+    );
     if (cut < max * 0.5) cut = window.lastIndexOf(' ');
     if (cut < max * 0.3) cut = max - 1; // no space at all: a hard cut is the only option
     const end = start + cut + 1;
@@ -35,7 +40,9 @@ function splitLongSentence(body: string, span: Span, max: number): Span[] {
 
 /** The sentence spans of an article body, with over-long ones broken into pieces ≤ `max`. */
 export function sentenceSpans(body: string, max = DEFAULT_CHUNK_SIZE): Span[] {
-  return splitSentences(body).flatMap((s) => (s.end - s.start > max ? splitLongSentence(body, s, max) : [s]));
+  return splitSentences(body).flatMap((s) =>
+    s.end - s.start > max ? splitLongSentence(body, s, max) : [s],
+  );
 }
 
 /**
@@ -43,7 +50,11 @@ export function sentenceSpans(body: string, max = DEFAULT_CHUNK_SIZE): Span[] {
  * unless it alone exceeds `size`). Chunk ids are `${article.id}#${ordinal}`, stable while the
  * article text is unchanged.
  */
-export function chunkArticle(article: Article, size = DEFAULT_CHUNK_SIZE, overlap = DEFAULT_OVERLAP): Chunk[] {
+export function chunkArticle(
+  article: Article,
+  size = DEFAULT_CHUNK_SIZE,
+  overlap = DEFAULT_OVERLAP,
+): Chunk[] {
   const spans = sentenceSpans(article.body, size);
   const chunks: Chunk[] = [];
   let group: Span[] = [];
@@ -65,7 +76,10 @@ export function chunkArticle(article: Article, size = DEFAULT_CHUNK_SIZE, overla
     // The next chunk repeats the last sentence when it is short, so a statement that runs over
     // a chunk boundary ("They discussed Ukraine. Xi said…") is whole in one chunk.
     const last = group[group.length - 1]!;
-    group = overlap > 0 && group.length > 1 && last.end - last.start <= size * OVERLAP_MAX_SHARE ? [last] : [];
+    group =
+      overlap > 0 && group.length > 1 && last.end - last.start <= size * OVERLAP_MAX_SHARE
+        ? [last]
+        : [];
   };
   let fresh = 0;
   for (const span of spans) {
@@ -88,7 +102,12 @@ export function sentenceText(chunk: Chunk, span: Span): string {
 }
 
 /** What is embedded and indexed for a chunk: the article's metadata, then the text. */
-export function chunkSearchText(chunk: Chunk, meta: { title: string; source?: string; publishedAt?: string }): string {
-  const head = [meta.title, meta.source, meta.publishedAt?.slice(0, 10)].filter(Boolean).join(' · ');
+export function chunkSearchText(
+  chunk: Chunk,
+  meta: { title: string; source?: string; publishedAt?: string },
+): string {
+  const head = [meta.title, meta.source, meta.publishedAt?.slice(0, 10)]
+    .filter(Boolean)
+    .join(' · ');
   return `${head}\n${chunk.text}`;
 }

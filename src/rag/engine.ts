@@ -10,7 +10,15 @@ import { createEmbedder, type Embedder } from './embeddings/index.js';
 import { indexExists, loadIndex, type StoredIndex } from './store/index-store.js';
 import { retrieve } from './retrieve.js';
 import { cleanUserText } from './text.js';
-import type { Answer, ArticleMeta, Manifest, Passage, Summary, SummaryLength, Turn } from './types.js';
+import type {
+  Answer,
+  ArticleMeta,
+  Manifest,
+  Passage,
+  Summary,
+  SummaryLength,
+  Turn,
+} from './types.js';
 
 export interface AskOptions {
   /** Earlier turns, oldest first; used to resolve follow-ups like "and what about Japan?". */
@@ -69,22 +77,46 @@ class LoadedEngine implements Engine {
 
   async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
     const question = cleanUserText(rawQuestion);
-    const refusal = (answer: string): Answer => ({ question, answer, refused: true, citations: [], answerer: this.answerer.id });
+    const refusal = (answer: string): Answer => ({
+      question,
+      answer,
+      refused: true,
+      citations: [],
+      answerer: this.answerer.id,
+    });
     if (question.length > this.config.MAX_QUESTION_CHARS) {
-      return refusal(`Your question is too long (${question.length} characters; the limit is ${this.config.MAX_QUESTION_CHARS}). Please ask it more briefly.`);
+      return refusal(
+        `Your question is too long (${question.length} characters; the limit is ${this.config.MAX_QUESTION_CHARS}). Please ask it more briefly.`,
+      );
     }
-    if (!/[\p{L}\p{N}]/u.test(question)) return refusal('Please ask a question about the story in words.');
-    const history = (options.history ?? []).slice(-3).map((t) => ({ question: cleanUserText(t.question).slice(0, this.config.MAX_QUESTION_CHARS), answer: t.answer }));
-    const passages = await retrieve(this.index, this.embedder, question, { k: this.config.TOP_K, history });
+    if (!/[\p{L}\p{N}]/u.test(question))
+      return refusal('Please ask a question about the story in words.');
+    const history = (options.history ?? [])
+      .slice(-3)
+      .map((t) => ({
+        question: cleanUserText(t.question).slice(0, this.config.MAX_QUESTION_CHARS),
+        answer: t.answer,
+      }));
+    const passages = await retrieve(this.index, this.embedder, question, {
+      k: this.config.TOP_K,
+      history,
+    });
     return this.answerer.answer(question, { passages, history, signal: options.signal });
   }
 
   async summarize(options: SummaryOptions = {}): Promise<Summary> {
-    const focus = options.focus ? cleanUserText(options.focus).slice(0, this.config.MAX_QUESTION_CHARS) : undefined;
+    const focus = options.focus
+      ? cleanUserText(options.focus).slice(0, this.config.MAX_QUESTION_CHARS)
+      : undefined;
     const passages = focus
       ? await retrieve(this.index, this.embedder, focus, { k: FOCUS_PASSAGES })
       : this.leadPassages();
-    return this.answerer.summarize({ passages, length: options.length ?? 'medium', focus: focus || undefined, signal: options.signal });
+    return this.answerer.summarize({
+      passages,
+      length: options.length ?? 'medium',
+      focus: focus || undefined,
+      signal: options.signal,
+    });
   }
 
   /** The first chunks of the most recently published articles (news puts the facts first). */
@@ -96,7 +128,12 @@ class LoadedEngine implements Engine {
     const passages: Passage[] = [];
     for (const { row } of rows) {
       for (const chunkRow of this.index.chunksOfArticle(row).slice(0, SUMMARY_CHUNKS_PER_ARTICLE)) {
-        passages.push({ n: passages.length + 1, chunk: this.index.chunk(chunkRow), article: this.index.article(row), score: 0 });
+        passages.push({
+          n: passages.length + 1,
+          chunk: this.index.chunk(chunkRow),
+          article: this.index.article(row),
+          score: 0,
+        });
       }
     }
     return passages;
@@ -104,34 +141,64 @@ class LoadedEngine implements Engine {
 
   info(): EngineInfo {
     const m = this.index.manifest;
-    return { embedder: m.embedder.id, answerer: this.answerer.id, chunks: m.chunks, articles: m.articles, builtAt: m.builtAt, indexDir: this.config.INDEX_DIR };
+    return {
+      embedder: m.embedder.id,
+      answerer: this.answerer.id,
+      chunks: m.chunks,
+      articles: m.articles,
+      builtAt: m.builtAt,
+      indexDir: this.config.INDEX_DIR,
+    };
   }
 }
 
 /** Creates the configured answerer; the OpenAI client is only loaded when asked for. */
-async function createAnswerer(config: CoreConfig, extractive: ExtractiveAnswerer, logger: Logger): Promise<Answerer> {
+async function createAnswerer(
+  config: CoreConfig,
+  extractive: ExtractiveAnswerer,
+  logger: Logger,
+): Promise<Answerer> {
   if (config.ANSWERER !== 'openai') return extractive;
   const { OpenAiAnswerer } = await import('./answer/openai.js');
   return new OpenAiAnswerer(config, extractive, logger);
 }
 
 /** Loads the index in `config.INDEX_DIR` for the configured embedder (IndexError if unusable). */
-export async function openEngine(config: CoreConfig, options: { logger?: Logger } = {}): Promise<Engine> {
+export async function openEngine(
+  config: CoreConfig,
+  options: { logger?: Logger } = {},
+): Promise<Engine> {
   const logger = options.logger ?? log();
   const embedder = await createEmbedder(config);
   const index = loadIndex(config.INDEX_DIR, embedder.id);
-  const extractive = new ExtractiveAnswerer({ idf: (stem) => index.lexical.idf(stem), wordVectors: embedder.wordVectors });
+  const extractive = new ExtractiveAnswerer({
+    idf: (stem) => index.lexical.idf(stem),
+    wordVectors: embedder.wordVectors,
+  });
   const answerer = await createAnswerer(config, extractive, logger);
   return new LoadedEngine(config, index, embedder, answerer, logger);
 }
 
 /** Builds the index first when none exists (saying so through the logger), then opens it. */
-export async function openOrBuildEngine(config: CoreConfig, options: { logger?: Logger } = {}): Promise<Engine> {
+export async function openOrBuildEngine(
+  config: CoreConfig,
+  options: { logger?: Logger } = {},
+): Promise<Engine> {
   const logger = options.logger ?? log();
   if (!indexExists(config.INDEX_DIR)) {
-    logger.info({ indexDir: config.INDEX_DIR, corpus: config.CORPUS_DIR }, 'no index yet: building it from the corpus first');
+    logger.info(
+      { indexDir: config.INDEX_DIR, corpus: config.CORPUS_DIR },
+      'no index yet: building it from the corpus first',
+    );
     const report = await buildIndex({ config });
-    logger.info({ chunks: report.manifest.chunks, articles: report.manifest.articles, ms: report.manifest.buildMs }, 'index built');
+    logger.info(
+      {
+        chunks: report.manifest.chunks,
+        articles: report.manifest.articles,
+        ms: report.manifest.buildMs,
+      },
+      'index built',
+    );
   }
   return openEngine(config, options);
 }

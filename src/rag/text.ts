@@ -38,7 +38,16 @@ export function splitSentences(text: string, offset = 0): Span[] {
       push(i);
       continue;
     }
-    if (ch !== '.' && ch !== '!' && ch !== '?' && ch !== '…' && ch !== '。' && ch !== '！' && ch !== '？') continue;
+    if (
+      ch !== '.' &&
+      ch !== '!' &&
+      ch !== '?' &&
+      ch !== '…' &&
+      ch !== '。' &&
+      ch !== '！' &&
+      ch !== '？'
+    )
+      continue;
     let j = i + 1;
     while (j < text.length && (text[j] === '.' || text[j] === '!' || text[j] === '?')) j++;
     while (j < text.length && CLOSERS.includes(text[j]!)) j++;
@@ -78,7 +87,7 @@ export const STOPWORDS = new Set(
     'very was we were what when where which while who whom why will with would you your yours yourself yourselves ' +
     'also said says say tell told according did does done get got may might must shall us one ' +
     'story article report reported reports question questions mention mentioned mentions does ' +
-    'whats who\'s what\'s'
+    "whats who's what's"
   ).split(/\s+/),
 );
 
@@ -88,7 +97,10 @@ const ASCII = /^[\x00-\x7f]*$/;
 export function fold(text: string): string {
   // ASCII has nothing to decompose or strip, and is most of what is folded.
   if (ASCII.test(text)) return text.toLowerCase();
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
@@ -123,9 +135,11 @@ export function tokenize(text: string): Token[] {
   for (const m of text.matchAll(WORD)) {
     const raw = m[0];
     let word = fold(raw);
-    if (word.includes("'") || word.includes('’')) word = word.replace(/['’]s$/, '').replace(/['’]/g, '');
+    if (word.includes("'") || word.includes('’'))
+      word = word.replace(/['’]s$/, '').replace(/['’]/g, '');
     // "US" and "U.S." name a country; lowercased they would collide with the pronoun "us".
-    if (raw === 'US' || raw === 'U' && text.slice(m.index!, m.index! + 4) === 'U.S.') word = 'usa';
+    if (raw === 'US' || (raw === 'U' && text.slice(m.index!, m.index! + 4) === 'U.S.'))
+      word = 'usa';
     if (raw === 'S' && text.slice(m.index! - 2, m.index! + 2) === 'U.S.') continue;
     if (word === '') continue;
     out.push({
@@ -188,8 +202,15 @@ const ZERO_WIDTH = /[\u180e\u200b\u200c\u2060-\u2064\ufeff]/g;
  *   and U+200D goes too, since inside a word it would only hide that word from the index.
  */
 export function stripUnsafeChars(text: string, mode: 'display' | 'words' = 'display'): string {
-  const clean = text.replace(/\r\n?/g, '\n').replace(OSC, '').replace(ANSI, '').replace(BIDI, '').replace(ZERO_WIDTH, '');
-  return mode === 'display' ? clean.replace(CONTROL, '') : clean.replace(CONTROL, ' ').replace(/\u200d/g, '');
+  const clean = text
+    .replace(/\r\n?/g, '\n')
+    .replace(OSC, '')
+    .replace(ANSI, '')
+    .replace(BIDI, '')
+    .replace(ZERO_WIDTH, '');
+  return mode === 'display'
+    ? clean.replace(CONTROL, '')
+    : clean.replace(CONTROL, ' ').replace(/\u200d/g, '');
 }
 
 /** `stripUnsafeChars` for search, then whitespace collapsed: a question on one line. */

@@ -71,9 +71,7 @@ function run(
 }
 
 /** Checks the `{question, answer, refused, citations}` shape and the citation rules. */
-function expectAnswerShape(
-  value: unknown,
-): asserts value is {
+function expectAnswerShape(value: unknown): asserts value is {
   question: string;
   answer: string;
   refused: boolean;

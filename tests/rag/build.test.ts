@@ -12,19 +12,34 @@ let articles: Article[];
 beforeAll(() => {
   silenceLogs();
   root = makeTempDir('storybot-build-');
-  articles = generateCorpus(new SyntheticLanguage(11, ['market', 'minister', 'election']), 150, 1_000).articles;
+  articles = generateCorpus(
+    new SyntheticLanguage(11, ['market', 'minister', 'election']),
+    150,
+    1_000,
+  ).articles;
 });
 afterAll(() => removeDir(root));
 
 const filesOf = (indexDir: string): Record<string, Buffer> => {
   const dir = path.resolve(indexDir, readlinkSync(path.join(indexDir, 'current')));
-  return Object.fromEntries(['bodies.bin', 'chunks.bin', 'lexical.bin', 'vectors.hnsw', 'articles.json'].map((f) => [f, readFileSync(path.join(dir, f))]));
+  return Object.fromEntries(
+    ['bodies.bin', 'chunks.bin', 'lexical.bin', 'vectors.hnsw', 'articles.json'].map((f) => [
+      f,
+      readFileSync(path.join(dir, f)),
+    ]),
+  );
 };
 
 describe('building an index', () => {
   it('writes the same files whether chunks are embedded through the cache or tokenized once without it', async () => {
-    const cachedConfig = testConfig(root, { INDEX_DIR: path.join(root, 'cached'), CACHE_DIR: path.join(root, 'cache') });
-    const plainConfig = testConfig(root, { INDEX_DIR: path.join(root, 'plain'), CACHE_DIR: path.join(root, 'cache') });
+    const cachedConfig = testConfig(root, {
+      INDEX_DIR: path.join(root, 'cached'),
+      CACHE_DIR: path.join(root, 'cache'),
+    });
+    const plainConfig = testConfig(root, {
+      INDEX_DIR: path.join(root, 'plain'),
+      CACHE_DIR: path.join(root, 'cache'),
+    });
     const cached = await buildIndex({ config: cachedConfig, articles });
     const plain = await buildIndex({ config: plainConfig, articles, noCache: true });
     expect(plain.manifest.chunks).toBe(150);
@@ -39,9 +54,14 @@ describe('building an index', () => {
     const config = testConfig(root, { INDEX_DIR: path.join(root, 'progress') });
     await buildIndex({ config, articles, noCache: true, onProgress: (p) => events.push(p) });
     const phases = [...new Set(events.map((e) => e.phase))];
-    expect(phases).toEqual(expect.arrayContaining(['load', 'chunk', 'embed', 'lexical', 'vectors', 'write', 'swap']));
+    expect(phases).toEqual(
+      expect.arrayContaining(['load', 'chunk', 'embed', 'lexical', 'vectors', 'write', 'swap']),
+    );
     for (const phase of ['embed', 'lexical', 'vectors'] as const) {
-      expect(events.filter((e) => e.phase === phase).at(-1)).toMatchObject({ done: 150, total: 150 });
+      expect(events.filter((e) => e.phase === phase).at(-1)).toMatchObject({
+        done: 150,
+        total: 150,
+      });
     }
     expect(events.at(-1)?.phase).toBe('swap');
   });

@@ -3,7 +3,14 @@ import { generateCorpus, SyntheticLanguage } from '../../scripts/bench-scale.js'
 import { chunkArticle } from '../../src/rag/chunk.js';
 
 describe('the scale benchmark corpus', () => {
-  const language = new SyntheticLanguage(42, ['government', 'market', 'election', 'minister', 'price', 'river']);
+  const language = new SyntheticLanguage(42, [
+    'government',
+    'market',
+    'election',
+    'minister',
+    'price',
+    'river',
+  ]);
 
   it('has exactly the asked number of chunks, cutting the last article at a chunk boundary', () => {
     for (const size of [1, 7, 233]) {
@@ -13,7 +20,14 @@ describe('the scale benchmark corpus', () => {
   });
 
   it('is the same text on every run, and article i does not depend on the others', () => {
-    const again = new SyntheticLanguage(42, ['government', 'market', 'election', 'minister', 'price', 'river']);
+    const again = new SyntheticLanguage(42, [
+      'government',
+      'market',
+      'election',
+      'minister',
+      'price',
+      'river',
+    ]);
     expect(again.article(5)).toEqual(language.article(5));
     expect(generateCorpus(again, 50, 1_000).articles[3]).toEqual(language.article(3));
     expect(again.query(9, 100)).toBe(language.query(9, 100));

@@ -27,6 +27,7 @@ export function citationFor(n: number, passage: Passage, spans: Span[]): Citatio
 /** Markers like `[2]` or `[1, 3]` found in a text, in order of appearance. */
 export function citationMarkers(text: string): number[] {
   const out: number[] = [];
-  for (const m of text.matchAll(/\[(\d+(?:\s*,\s*\d+)*)\]/g)) for (const n of m[1]!.split(',')) out.push(Number(n.trim()));
+  for (const m of text.matchAll(/\[(\d+(?:\s*,\s*\d+)*)\]/g))
+    for (const n of m[1]!.split(',')) out.push(Number(n.trim()));
   return out;
 }

@@ -11,7 +11,14 @@ import type { WordVectors } from '../embeddings/wordvectors.js';
 import { sentenceText } from '../chunk.js';
 import { STOPWORDS, tokenize, type Token } from '../text.js';
 import type { Answer, Citation, Passage, Span, Summary, SummaryLength } from '../types.js';
-import { answerTypeOf, isFollowUp, namedTerms, offersAnswerType, STRICT_TYPES, type AnswerType } from './analyze.js';
+import {
+  answerTypeOf,
+  isFollowUp,
+  namedTerms,
+  offersAnswerType,
+  STRICT_TYPES,
+  type AnswerType,
+} from './analyze.js';
 import type { AnswerContext, Answerer, SummaryContext } from './answerer.js';
 import { citationFor } from './cite.js';
 
@@ -115,7 +122,8 @@ export class ExtractiveAnswerer implements Answerer {
     // A name the passages never mention means the story is not about it — unless the question
     // names many things and only a few are missing from the handful of passages retrieved.
     const { missing, named } = this.missingNames(question, context.passages);
-    if (missing.length > 0 && (named <= 2 || missing.length / named > MAX_MISSING_SHARE)) return refuse(`it never mentions ${missing.join(', ')}`);
+    if (missing.length > 0 && (named <= 2 || missing.length / named > MAX_MISSING_SHARE))
+      return refuse(`it never mentions ${missing.join(', ')}`);
 
     const questionWords = new Set(tokenize(question).map((t) => t.word));
     let candidates = this.candidates(context.passages, terms, type, questionWords);
@@ -124,20 +132,28 @@ export class ExtractiveAnswerer implements Answerer {
     const best = candidates[0];
     if (!best) return refuse();
     const overlaps = (a: Candidate, b: Candidate): boolean =>
-      a.passage.chunk.id === b.passage.chunk.id && a.spans.some((x) => b.spans.some((y) => x.start === y.start));
+      a.passage.chunk.id === b.passage.chunk.id &&
+      a.spans.some((x) => b.spans.some((y) => x.start === y.start));
     const chosen: Candidate[] = [best];
     if (best.coverage >= this.minCoverage) {
       // A second sentence when it is nearly as good and covers question words the first does not.
       const second = candidates
         .slice(1)
-        .find((c) => !overlaps(best, c) && c.score >= best.score * 0.8 && c.coverage >= this.minCoverage && addsCoverage(best, c, terms) >= 0.15);
+        .find(
+          (c) =>
+            !overlaps(best, c) &&
+            c.score >= best.score * 0.8 &&
+            c.coverage >= this.minCoverage &&
+            addsCoverage(best, c, terms) >= 0.15,
+        );
       if (second) chosen.push(second);
     } else if (current.length >= MULTI_PART_WORDS) {
       // A question with several parts ("did outlet A and outlet B agree…") is answered by
       // several sentences together: add the ones that cover what the first leaves open, and
       // answer only if together they cover enough of the question.
       while (chosen.length < MAX_ANSWER_UNITS) {
-        const gainOf = (c: Candidate): number => unionCoverage([...chosen, c], terms) - unionCoverage(chosen, terms);
+        const gainOf = (c: Candidate): number =>
+          unionCoverage([...chosen, c], terms) - unionCoverage(chosen, terms);
         const next = candidates
           .filter((c) => !chosen.some((x) => overlaps(x, c)) && c.coverage >= MIN_PART_COVERAGE)
           .map((c) => ({ c, gain: gainOf(c) }))
@@ -147,7 +163,9 @@ export class ExtractiveAnswerer implements Answerer {
         chosen.push(next.c);
       }
       if (chosen.length < 2 || unionCoverage(chosen, terms) < this.minCoverage) return refuse();
-      chosen.sort((a, b) => storyOrder(a.passage, b.passage) || a.spans[0]!.start - b.spans[0]!.start);
+      chosen.sort(
+        (a, b) => storyOrder(a.passage, b.passage) || a.spans[0]!.start - b.spans[0]!.start,
+      );
     } else {
       return refuse();
     }
@@ -168,7 +186,14 @@ export class ExtractiveAnswerer implements Answerer {
     const sentences = context.passages.flatMap((passage, rank) =>
       passage.chunk.sentences.map((span, i) => {
         const text = sentenceText(passage.chunk, span);
-        return { passage, span, rank, text, bag: this.bag(text), lead: passage.chunk.ordinal === 0 && i < 2 };
+        return {
+          passage,
+          span,
+          rank,
+          text,
+          bag: this.bag(text),
+          lead: passage.chunk.ordinal === 0 && i < 2,
+        };
       }),
     );
     const usable = sentences.filter((s) => s.bag.size >= 3);
@@ -214,7 +239,12 @@ export class ExtractiveAnswerer implements Answerer {
         seen.add(t.stem);
         // 1 + idf: in a one-story corpus every topic word is "common", yet still what the question is about.
         const light = LIGHT_WORDS.has(t.word) ? 0.3 : 1;
-        terms.push({ word: t.word, stem: t.stem, weight: factor * light * (1 + this.options.idf(t.stem)), current });
+        terms.push({
+          word: t.word,
+          stem: t.stem,
+          weight: factor * light * (1 + this.options.idf(t.stem)),
+          current,
+        });
       }
     };
     add(question, true, 1);
@@ -223,7 +253,10 @@ export class ExtractiveAnswerer implements Answerer {
   }
 
   /** Names in the question that appear in no retrieved passage (title, outlet, date included). */
-  private missingNames(question: string, passages: Passage[]): { missing: string[]; named: number } {
+  private missingNames(
+    question: string,
+    passages: Passage[],
+  ): { missing: string[]; named: number } {
     const stems = new Set<string>();
     const words = new Set<string>();
     for (const p of passages) {
@@ -246,7 +279,9 @@ export class ExtractiveAnswerer implements Answerer {
       if (last && /^\s+$/.test(question.slice(last.at(-1)!.end, t.start))) last.push(t);
       else phrases.push([t]);
     }
-    const missing = phrases.filter((p) => !p.every(known)).map((p) => question.slice(p[0]!.start, p.at(-1)!.end));
+    const missing = phrases
+      .filter((p) => !p.every(known))
+      .map((p) => question.slice(p[0]!.start, p.at(-1)!.end));
     return { missing: [...new Set(missing)], named: phrases.length };
   }
 
@@ -255,7 +290,12 @@ export class ExtractiveAnswerer implements Answerer {
     let best = 0;
     for (const t of tokens) {
       if (t.stem === term.stem) return 1;
-      if (term.word.length >= 5 && t.word.length >= 5 && t.word.slice(0, 5) === term.word.slice(0, 5)) best = Math.max(best, 0.8);
+      if (
+        term.word.length >= 5 &&
+        t.word.length >= 5 &&
+        t.word.slice(0, 5) === term.word.slice(0, 5)
+      )
+        best = Math.max(best, 0.8);
       const sim = this.options.wordVectors?.similarity(term.word, t.word);
       if (sim !== undefined && sim >= SIMILAR_WORD) best = Math.max(best, Math.min(0.85, sim));
     }
@@ -277,7 +317,12 @@ export class ExtractiveAnswerer implements Answerer {
    * Scores every sentence of every passage, and every pair of adjacent sentences (a statement
    * often spans two: "They discussed Ukraine. Xi said…"), best first.
    */
-  private candidates(passages: Passage[], terms: QueryTerm[], type: AnswerType, questionWords: ReadonlySet<string>): Candidate[] {
+  private candidates(
+    passages: Passage[],
+    terms: QueryTerm[],
+    type: AnswerType,
+    questionWords: ReadonlySet<string>,
+  ): Candidate[] {
     const current = terms.filter((t) => t.current);
     // Coverage judges answerability on the current question's words; inherited words only help rank.
     const judged = current.length > 0 ? (t: QueryTerm) => t.current : () => true;
@@ -291,43 +336,81 @@ export class ExtractiveAnswerer implements Answerer {
       });
       return total > 0 ? got / total : 0;
     };
-    const qVector = this.options.wordVectors ? this.meanVector(terms.filter((t) => t.current).map((t) => ({ word: t.word, stem: t.stem }))) : undefined;
+    const qVector = this.options.wordVectors
+      ? this.meanVector(terms.filter((t) => t.current).map((t) => ({ word: t.word, stem: t.stem })))
+      : undefined;
     const out: Candidate[] = [];
     passages.forEach((passage, rank) => {
-      const passageTokens = tokenize(`${articleMetaText(passage)}\n${passage.chunk.text}`).filter((t) => !STOPWORDS.has(t.word));
+      const passageTokens = tokenize(`${articleMetaText(passage)}\n${passage.chunk.text}`).filter(
+        (t) => !STOPWORDS.has(t.word),
+      );
       const passageMatch = terms.map((term) => this.termMatch(term, passageTokens));
       const sentences = passage.chunk.sentences.map((span) => {
         const text = sentenceText(passage.chunk, span);
         const tokens = tokenize(text);
         const content = tokens.filter((t) => !STOPWORDS.has(t.word));
-        return { span, text, tokens, content, matches: terms.map((term) => this.termMatch(term, content)) };
+        return {
+          span,
+          text,
+          tokens,
+          content,
+          matches: terms.map((term) => this.termMatch(term, content)),
+        };
       });
       const units = sentences.flatMap((one, i) => {
         const two = sentences[i + 1];
         if (!two) return [[one]];
         // A pair only when each sentence brings question words the other lacks.
-        const helps = (a: typeof one, b: typeof one): boolean => a.matches.some((m, j) => m > 0 && m > b.matches[j]!);
+        const helps = (a: typeof one, b: typeof one): boolean =>
+          a.matches.some((m, j) => m > 0 && m > b.matches[j]!);
         // …and within one paragraph: a statement does not run across a paragraph break.
-        const sameParagraph = !passage.chunk.text.slice(one.span.end - passage.chunk.start, two.span.start - passage.chunk.start).includes('\n');
+        const sameParagraph = !passage.chunk.text
+          .slice(one.span.end - passage.chunk.start, two.span.start - passage.chunk.start)
+          .includes('\n');
         return sameParagraph && helps(one, two) && helps(two, one) ? [[one], [one, two]] : [[one]];
       });
       for (const unit of units) {
         const spans = unit.map((u) => u.span);
-        const text = sentenceText(passage.chunk, { start: spans[0]!.start, end: spans.at(-1)!.end });
+        const text = sentenceText(passage.chunk, {
+          start: spans[0]!.start,
+          end: spans.at(-1)!.end,
+        });
         const tokens = unit.flatMap((u) => u.tokens);
         const contentCount = unit.reduce((n, u) => n + u.content.length, 0);
         const matches = terms.map((_, j) => Math.max(...unit.map((u) => u.matches[j]!)));
         const sentenceCoverage = share((i) => matches[i]!, judged);
         const contextCoverage = share((i) => Math.max(matches[i]!, 0.8 * passageMatch[i]!), judged);
         const coverage = 0.7 * sentenceCoverage + 0.3 * contextCoverage;
-        const overall = share((i) => Math.max(matches[i]!, 0.6 * passageMatch[i]!), () => true);
+        const overall = share(
+          (i) => Math.max(matches[i]!, 0.6 * passageMatch[i]!),
+          () => true,
+        );
         const offersType = offersAnswerType(type, text, tokens, questionWords);
         const typeBonus = type === 'other' || type === 'yesno' ? 0 : offersType ? 0.15 : -0.2;
         const lengthCost = (unit.length - 1) * 0.06 + (contentCount < 4 ? 0.1 : 0);
-        const semantic = qVector ? cosineDense(qVector, this.meanVector(unit.flatMap((u) => u.content))) : 0;
-        const score = 0.6 * coverage + 0.4 * overall + 0.3 * semantic + typeBonus + 0.04 / (1 + rank) - lengthCost;
+        const semantic = qVector
+          ? cosineDense(qVector, this.meanVector(unit.flatMap((u) => u.content)))
+          : 0;
+        const score =
+          0.6 * coverage +
+          0.4 * overall +
+          0.3 * semantic +
+          typeBonus +
+          0.04 / (1 + rank) -
+          lengthCost;
         const contextMatches = matches.map((m, i) => Math.max(m, 0.8 * passageMatch[i]!));
-        out.push({ passage, spans, text, tokens, matches, contextMatches, judged: terms.map(judged), coverage, score, offersType });
+        out.push({
+          passage,
+          spans,
+          text,
+          tokens,
+          matches,
+          contextMatches,
+          judged: terms.map(judged),
+          coverage,
+          score,
+          offersType,
+        });
       }
     });
     return out.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
@@ -380,7 +463,20 @@ function unionCoverage(units: Candidate[], terms: QueryTerm[]): number {
   return total > 0 ? got / total : 0;
 }
 
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /**
  * The article's title, outlet and date as words ("October 13, 2023"), so that a question naming
@@ -389,7 +485,9 @@ const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'Ju
 function articleMetaText(passage: Passage): string {
   const { title, source, publishedAt } = passage.article;
   const date = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?/.exec(publishedAt ?? '');
-  const words = date ? `${MONTH_NAMES[Number(date[2]) - 1] ?? ''} ${Number(date[3])}, ${date[1]} ${date[4] ?? ''}` : '';
+  const words = date
+    ? `${MONTH_NAMES[Number(date[2]) - 1] ?? ''} ${Number(date[3])}, ${date[1]} ${date[4] ?? ''}`
+    : '';
   return [title, source ?? '', words].join('\n');
 }
 
@@ -405,7 +503,10 @@ function addsCoverage(a: Candidate, b: Candidate, terms: QueryTerm[]): number {
 }
 
 /** Sentence units → "text [1] text [2]", one citation per distinct unit, numbered in order. */
-function composeCited(items: Array<{ passage: Passage; spans: Span[]; text: string }>): { answer: string; citations: Citation[] } {
+function composeCited(items: Array<{ passage: Passage; spans: Span[]; text: string }>): {
+  answer: string;
+  citations: Citation[];
+} {
   const numbers = new Map<string, number>();
   const citations: Citation[] = [];
   const parts: string[] = [];
@@ -426,7 +527,8 @@ function storyOrder(a: Passage, b: Passage): number {
   const da = a.article.publishedAt ?? '';
   const db = b.article.publishedAt ?? '';
   if (da !== db) return da < db ? -1 : 1;
-  if (a.chunk.articleId !== b.chunk.articleId) return a.chunk.articleId < b.chunk.articleId ? -1 : 1;
+  if (a.chunk.articleId !== b.chunk.articleId)
+    return a.chunk.articleId < b.chunk.articleId ? -1 : 1;
   return a.chunk.start - b.chunk.start;
 }
 

@@ -30,14 +30,17 @@ export interface EmbedProgress {
  * Where the compact word-vector table lives (shared by every index on the machine):
  * `WORD_VECTORS_DIR` when set, so a throwaway CACHE_DIR need not convert the package again.
  */
-export function wordVectorDir(config: Pick<CoreConfig, 'CACHE_DIR'> & Partial<Pick<CoreConfig, 'WORD_VECTORS_DIR'>>): string {
+export function wordVectorDir(
+  config: Pick<CoreConfig, 'CACHE_DIR'> & Partial<Pick<CoreConfig, 'WORD_VECTORS_DIR'>>,
+): string {
   return config.WORD_VECTORS_DIR ?? path.join(config.CACHE_DIR, 'wordvectors');
 }
 
 /** Creates the configured embedder. The OpenAI client is only loaded when asked for. */
 export async function createEmbedder(config: CoreConfig): Promise<Embedder> {
   if (config.EMBEDDINGS_PROVIDER === 'openai') {
-    const { createOpenAiEmbeddings, openAiEmbedderId, probeDimensions } = await import('./openai.js');
+    const { createOpenAiEmbeddings, openAiEmbedderId, probeDimensions } =
+      await import('./openai.js');
     const embeddings = createOpenAiEmbeddings(config);
     let dims: Promise<number> | undefined;
     return {
@@ -70,7 +73,9 @@ export async function embedAll(
 ): Promise<Float32Array[]> {
   const dims = await embedder.dimensions();
   const local = embedder.embeddings instanceof LocalEmbeddings ? embedder.embeddings : undefined;
-  const cache = options.cacheDir ? new EmbeddingCache(path.join(options.cacheDir, 'embeddings'), embedder.id, dims) : undefined;
+  const cache = options.cacheDir
+    ? new EmbeddingCache(path.join(options.cacheDir, 'embeddings'), embedder.id, dims)
+    : undefined;
   const out: Float32Array[] = new Array(texts.length);
   const missing: number[] = [];
   const keys = texts.map((t) => (cache ? textKey(t) : ''));
@@ -86,13 +91,20 @@ export async function embedAll(
     const batch = missing.slice(b, b + batchSize);
     const vectors = local
       ? batch.map((i) => local.vector(texts[i]!))
-      : (await embedder.embeddings.embedDocuments(batch.map((i) => texts[i]!))).map((v) => Float32Array.from(v));
+      : (await embedder.embeddings.embedDocuments(batch.map((i) => texts[i]!))).map((v) =>
+          Float32Array.from(v),
+        );
     vectors.forEach((v, j) => {
-      if (v.length !== dims) throw new Error(`embedder returned ${v.length} dimensions, expected ${dims}`);
+      if (v.length !== dims)
+        throw new Error(`embedder returned ${v.length} dimensions, expected ${dims}`);
       out[batch[j]!] = v;
     });
     cache?.putMany(batch.map((i, j) => ({ key: keys[i]!, vector: vectors[j]! })));
-    options.onProgress?.({ done: cached + Math.min(b + batchSize, missing.length), total: texts.length, cached });
+    options.onProgress?.({
+      done: cached + Math.min(b + batchSize, missing.length),
+      total: texts.length,
+      cached,
+    });
     // Let other work (progress output, a bot's event loop) run between batches.
     await new Promise((r) => setImmediate(r));
   }

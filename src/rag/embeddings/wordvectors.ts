@@ -65,7 +65,11 @@ function encode(words: string[], data: Int8Array, dims: number): Buffer {
   header.writeUInt32LE(FORMAT, 4);
   header.writeUInt32LE(words.length, 8);
   header.writeUInt32LE(dims, 12);
-  return Buffer.concat([header, Buffer.from(data.buffer, data.byteOffset, data.byteLength), Buffer.from(words.join('\n'), 'utf8')]);
+  return Buffer.concat([
+    header,
+    Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+    Buffer.from(words.join('\n'), 'utf8'),
+  ]);
 }
 
 function decode(buf: Buffer): WordVectors {
@@ -135,7 +139,10 @@ export function loadWordVectors(dir: string): WordVectors | null {
     try {
       result = decode(readFileSync(file));
     } catch (error) {
-      log().warn({ file, err: (error as Error).message }, 'word-vector file unreadable; rebuilding it');
+      log().warn(
+        { file, err: (error as Error).message },
+        'word-vector file unreadable; rebuilding it',
+      );
     }
   }
   if (!result) {
@@ -147,7 +154,10 @@ export function loadWordVectors(dir: string): WordVectors | null {
       writeFileSync(tmp, encode(converted.words, converted.data, converted.dims));
       renameSync(tmp, file); // atomic: concurrent first runs each write a whole file
       result = new WordVectors(converted.words, converted.data, converted.dims);
-      log().info({ file, words: converted.words.length, ms: Date.now() - started }, 'prepared word vectors (once per machine)');
+      log().info(
+        { file, words: converted.words.length, ms: Date.now() - started },
+        'prepared word vectors (once per machine)',
+      );
     }
   }
   loaded.set(file, result);

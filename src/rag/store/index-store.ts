@@ -98,7 +98,16 @@ export class ChunkTableBuilder {
       sentences.push({ start: this.sentSpans.get(2 * s), end: this.sentSpans.get(2 * s + 1) });
     }
     const ordinal = this.ordinal.get(i);
-    return { id: `${article.id}#${ordinal}`, articleId: article.id, ordinal, title: article.title, text: article.body.slice(start, end), start, end, sentences };
+    return {
+      id: `${article.id}#${ordinal}`,
+      articleId: article.id,
+      ordinal,
+      title: article.title,
+      text: article.body.slice(start, end),
+      start,
+      end,
+      sentences,
+    };
   }
 
   /** The stored columns (views; no copy). */
@@ -163,7 +172,11 @@ export async function writeBuild(dir: string, contents: IndexContents): Promise<
     closeSync(fd);
   }
   writeFileSync(path.join(dir, 'articles.json'), JSON.stringify(stored));
-  writeSections(path.join(dir, 'chunks.bin'), { chunks: contents.chunks.length }, contents.chunks.columns());
+  writeSections(
+    path.join(dir, 'chunks.bin'),
+    { chunks: contents.chunks.length },
+    contents.chunks.columns(),
+  );
   contents.lexical.save(path.join(dir, 'lexical.bin'));
   await contents.vectors.save(path.join(dir, 'vectors.hnsw'));
 
@@ -215,7 +228,9 @@ export class StoredIndex {
       // Sizes and structure were checked at load; a flipped byte inside a body is caught here,
       // when the article is first used, so a quote is never served from damaged text.
       if (a.bodyHash !== undefined && hashBytes(bytes) !== a.bodyHash) {
-        throw new IndexError(`The index in ${this.dir} is damaged (the text of article "${a.id}" does not match its checksum). ${REBUILD}`);
+        throw new IndexError(
+          `The index in ${this.dir} is damaged (the text of article "${a.id}" does not match its checksum). ${REBUILD}`,
+        );
       }
       text = bytes.toString('utf8');
       if (this.bodyCache.size > 512) this.bodyCache.clear();
@@ -236,7 +251,16 @@ export class StoredIndex {
       sentences.push({ start: t.sentSpans![2 * s]!, end: t.sentSpans![2 * s + 1]! });
     }
     const ordinal = t.ordinal![i]!;
-    return { id: `${a.id}#${ordinal}`, articleId: a.id, ordinal, title: a.title, text: this.body(row).slice(start, end), start, end, sentences };
+    return {
+      id: `${a.id}#${ordinal}`,
+      articleId: a.id,
+      ordinal,
+      title: a.title,
+      text: this.body(row).slice(start, end),
+      start,
+      end,
+      sentences,
+    };
   }
 
   /** Rows of the chunks of one article, in order. */
@@ -279,7 +303,8 @@ export function indexExists(indexDir: string): boolean {
 /** Reads and checks the manifest of the current build, without loading anything else. */
 export function readManifest(indexDir: string): { dir: string; manifest: StoredManifest } {
   const link = currentLink(indexDir);
-  if (!existsSync(link)) throw new IndexError(`No index found in ${indexDir}. Build it with \`npm run index\`.`);
+  if (!existsSync(link))
+    throw new IndexError(`No index found in ${indexDir}. Build it with \`npm run index\`.`);
   let dir: string;
   let manifest: StoredManifest;
   try {
@@ -289,7 +314,9 @@ export function readManifest(indexDir: string): { dir: string; manifest: StoredM
     throw new IndexError(`The index in ${indexDir} has no readable manifest. ${REBUILD}`);
   }
   if (manifest.formatVersion !== FORMAT_VERSION) {
-    throw new IndexError(`The index in ${indexDir} has format version ${String(manifest.formatVersion)}; this storybot reads version ${FORMAT_VERSION}. ${REBUILD}`);
+    throw new IndexError(
+      `The index in ${indexDir} has format version ${String(manifest.formatVersion)}; this storybot reads version ${FORMAT_VERSION}. ${REBUILD}`,
+    );
   }
   return { dir, manifest };
 }
@@ -314,24 +341,39 @@ export function loadIndex(indexDir: string, expectedEmbedderId: string): StoredI
     } catch {
       throw new IndexError(`The index in ${indexDir} is missing ${f}. ${REBUILD}`);
     }
-    if (actual !== expected) throw new IndexError(`The index in ${indexDir} is damaged: ${f} has ${actual} bytes, expected ${String(expected)}. ${REBUILD}`);
+    if (actual !== expected)
+      throw new IndexError(
+        `The index in ${indexDir} is damaged: ${f} has ${actual} bytes, expected ${String(expected)}. ${REBUILD}`,
+      );
   }
   try {
-    const articles = JSON.parse(readFileSync(path.join(dir, 'articles.json'), 'utf8')) as StoredArticle[];
+    const articles = JSON.parse(
+      readFileSync(path.join(dir, 'articles.json'), 'utf8'),
+    ) as StoredArticle[];
     const bodies = readFileSync(path.join(dir, 'bodies.bin'));
     const { sections } = readSections(path.join(dir, 'chunks.bin'));
     const table = sections as Record<string, Uint32Array>;
-    if (articles.length !== manifest.articles || table.article?.length !== manifest.chunks) throw new Error('counts differ from the manifest');
+    if (articles.length !== manifest.articles || table.article?.length !== manifest.chunks)
+      throw new Error('counts differ from the manifest');
     checkTables(articles, bodies.length, table, manifest.chunks);
     const lexical = LexicalIndex.load(path.join(dir, 'lexical.bin'));
-    if (lexical.docCount !== manifest.chunks) throw new Error('lexical index size differs from the manifest');
+    if (lexical.docCount !== manifest.chunks)
+      throw new Error('lexical index size differs from the manifest');
     // Native code trusts the file's links; a damaged file of the right size would crash the process.
     checkHnswFile(path.join(dir, 'vectors.hnsw'), manifest.embedder.dimensions, manifest.chunks);
-    const vectors = HnswVectorIndex.load(path.join(dir, 'vectors.hnsw'), manifest.embedder.dimensions, manifest.chunks, manifest.hnsw?.efSearch);
+    const vectors = HnswVectorIndex.load(
+      path.join(dir, 'vectors.hnsw'),
+      manifest.embedder.dimensions,
+      manifest.chunks,
+      manifest.hnsw?.efSearch,
+    );
     return new StoredIndex(dir, manifest, articles, bodies, table, lexical, vectors);
   } catch (error) {
     if (error instanceof IndexError) throw error;
-    throw new IndexError(`The index in ${indexDir} is damaged (${(error as Error).message}). ${REBUILD}`, { cause: error });
+    throw new IndexError(
+      `The index in ${indexDir} is damaged (${(error as Error).message}). ${REBUILD}`,
+      { cause: error },
+    );
   }
 }
 
@@ -342,20 +384,46 @@ const CHUNK_COLUMNS = ['article', 'ordinal', 'start', 'end', 'sentOffsets', 'sen
  * damaged byte keeps every file size right; without this it surfaces later, at a question, as a
  * crash (a missing column, a row past the end) or as citations that quote the wrong text.
  */
-function checkTables(articles: StoredArticle[], bodyBytes: number, table: Record<string, Uint32Array>, chunks: number): void {
+function checkTables(
+  articles: StoredArticle[],
+  bodyBytes: number,
+  table: Record<string, Uint32Array>,
+  chunks: number,
+): void {
   for (const a of articles) {
-    const ok = typeof a?.id === 'string' && typeof a.title === 'string' && Number.isInteger(a.bodyStart) && Number.isInteger(a.bodyEnd);
-    if (!ok || a.bodyStart < 0 || a.bodyStart > a.bodyEnd || a.bodyEnd > bodyBytes) throw new Error('an article entry is malformed');
+    const ok =
+      typeof a?.id === 'string' &&
+      typeof a.title === 'string' &&
+      Number.isInteger(a.bodyStart) &&
+      Number.isInteger(a.bodyEnd);
+    if (!ok || a.bodyStart < 0 || a.bodyStart > a.bodyEnd || a.bodyEnd > bodyBytes)
+      throw new Error('an article entry is malformed');
   }
-  for (const name of CHUNK_COLUMNS) if (!(table[name] instanceof Uint32Array)) throw new Error(`the chunk table has no ${name} column`);
-  const { article, ordinal, start, end, sentOffsets, sentSpans } = table as Record<(typeof CHUNK_COLUMNS)[number], Uint32Array>;
-  if (ordinal.length !== chunks || start.length !== chunks || end.length !== chunks || sentOffsets.length !== chunks + 1 || sentOffsets[chunks]! * 2 !== sentSpans.length) {
+  for (const name of CHUNK_COLUMNS)
+    if (!(table[name] instanceof Uint32Array))
+      throw new Error(`the chunk table has no ${name} column`);
+  const { article, ordinal, start, end, sentOffsets, sentSpans } = table as Record<
+    (typeof CHUNK_COLUMNS)[number],
+    Uint32Array
+  >;
+  if (
+    ordinal.length !== chunks ||
+    start.length !== chunks ||
+    end.length !== chunks ||
+    sentOffsets.length !== chunks + 1 ||
+    sentOffsets[chunks]! * 2 !== sentSpans.length
+  ) {
     throw new Error('the chunk table columns differ in length');
   }
   for (let i = 0; i < chunks; i++) {
     const a = articles[article[i]!];
     // Offsets count characters and a character takes at least one byte: the body's bytes bound them.
-    if (!a || start[i]! > end[i]! || end[i]! > a.bodyEnd - a.bodyStart || sentOffsets[i]! > sentOffsets[i + 1]!) {
+    if (
+      !a ||
+      start[i]! > end[i]! ||
+      end[i]! > a.bodyEnd - a.bodyStart ||
+      sentOffsets[i]! > sentOffsets[i + 1]!
+    ) {
       throw new Error(`chunk ${i} points outside its article`);
     }
   }
@@ -376,7 +444,9 @@ export function publishBuild(indexDir: string, tmpDir: string): string {
   renameSync(tmpDir, finalDir);
   const link = currentLink(indexDir);
   // Only a link names a previous build; anything else in its place is simply replaced.
-  const previous = lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink() ? readlinkSync(link) : undefined;
+  const previous = lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()
+    ? readlinkSync(link)
+    : undefined;
   const tmpLink = `${link}.${process.pid}.tmp`;
   rmSync(tmpLink, { force: true });
   symlinkSync(path.relative(indexDir, finalDir), tmpLink);
@@ -423,7 +493,9 @@ export function acquireBuildLock(indexDir: string): () => void {
       // pid reused by a later run); a second build in the same process must wait like any other.
       const ours = pid === process.pid && heldHere.has(path.resolve(file));
       if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && (pid !== process.pid || ours)) {
-        throw new IndexError(`Another index build is running (process ${pid}). Wait for it to finish.`);
+        throw new IndexError(
+          `Another index build is running (process ${pid}). Wait for it to finish.`,
+        );
       }
       unlinkSync(file); // stale lock from a crashed build
     }
@@ -446,8 +518,11 @@ function hashBytes(bytes: Uint8Array): string {
 }
 
 /** sha256 over the articles' ids, titles and bodies, in id order. */
-export function corpusFingerprint(articles: Array<{ id: string; title: string; body: string }>): string {
+export function corpusFingerprint(
+  articles: Array<{ id: string; title: string; body: string }>,
+): string {
   const hash = createHash('sha256');
-  for (const a of [...articles].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))) hash.update(`${a.id}\0${a.title}\0${a.body}\0`);
+  for (const a of [...articles].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)))
+    hash.update(`${a.id}\0${a.title}\0${a.body}\0`);
   return hash.digest('hex');
 }

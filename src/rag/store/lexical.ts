@@ -84,7 +84,13 @@ export class LexicalIndexBuilder {
         tfs[at] = dtf[p]!;
       }
     }
-    return new LexicalIndex(this.termList, offsets, postings, tfs, Uint32Array.from(this.docLengths.view()));
+    return new LexicalIndex(
+      this.termList,
+      offsets,
+      postings,
+      tfs,
+      Uint32Array.from(this.docLengths.view()),
+    );
   }
 }
 
@@ -110,7 +116,8 @@ export class LexicalIndex {
     this.avgLength = docLengths.length ? total / docLengths.length : 0;
     // Same expression as per posting, computed once per document instead of once per posting.
     this.norms = new Float64Array(docLengths.length);
-    for (let d = 0; d < docLengths.length; d++) this.norms[d] = BM25_K1 * (1 - BM25_B + (BM25_B * docLengths[d]!) / this.avgLength);
+    for (let d = 0; d < docLengths.length; d++)
+      this.norms[d] = BM25_K1 * (1 - BM25_B + (BM25_B * docLengths[d]!) / this.avgLength);
     // Per term, the largest `tf·(k1+1) / (tf + norm)` over its postings: times the term's idf,
     // the most it can add to any document's score (what lets a search skip documents).
     this.maxGain = new Float64Array(terms.length);
@@ -161,7 +168,9 @@ export class LexicalIndex {
       postings += to - from;
     }
     if (terms.length === 0) return [];
-    return terms.length > 1 && postings > PRUNE_MIN_POSTINGS ? this.searchPruned(terms, k, filter) : this.searchAll(terms, k, filter);
+    return terms.length > 1 && postings > PRUNE_MIN_POSTINGS
+      ? this.searchPruned(terms, k, filter)
+      : this.searchAll(terms, k, filter);
   }
 
   /** Scores every posting of every term (term at a time). */
@@ -203,7 +212,11 @@ export class LexicalIndex {
    * are skipped through instead of scored in full. Scores are summed in query order in
    * float32, exactly as `searchAll` accumulates them; bounds carry a margin for rounding.
    */
-  private searchPruned(terms: QueryTerm[], k: number, filter?: (doc: number) => boolean): ScoredDoc[] {
+  private searchPruned(
+    terms: QueryTerm[],
+    k: number,
+    filter?: (doc: number) => boolean,
+  ): ScoredDoc[] {
     const postings = this.postings;
     const tfs = this.tfs;
     const norms = this.norms;
@@ -241,7 +254,8 @@ export class LexicalIndex {
         }
       }
       if (filter && !filter(d)) continue;
-      let hopeless = top.full && partial * (1 + BOUND_MARGIN) + below[firstEssential]! <= top.worstScore;
+      let hopeless =
+        top.full && partial * (1 + BOUND_MARGIN) + below[firstEssential]! <= top.worstScore;
       for (let i = firstEssential - 1; i >= 0 && !hopeless; i--) {
         const t = byBound[i]!;
         const c = seek(postings, cursor[i]!, t.to, d);
@@ -260,7 +274,8 @@ export class LexicalIndex {
       for (let o = 0; o < m; o++) if (present[o]) score = Math.fround(score + gain[o]!);
       if (!top.admits(score, d)) continue;
       top.push(score, d);
-      if (top.full) while (firstEssential < m && below[firstEssential + 1]! <= top.worstScore) firstEssential++;
+      if (top.full)
+        while (firstEssential < m && below[firstEssential + 1]! <= top.worstScore) firstEssential++;
     }
     return top.result();
   }
@@ -282,13 +297,23 @@ export class LexicalIndex {
   static load(file: string): LexicalIndex {
     const { meta, sections } = readSections(file);
     const termBytes = sections.terms as Uint8Array;
-    const text = Buffer.from(termBytes.buffer, termBytes.byteOffset, termBytes.byteLength).toString('utf8');
+    const text = Buffer.from(termBytes.buffer, termBytes.byteOffset, termBytes.byteLength).toString(
+      'utf8',
+    );
     const terms = text === '' ? [] : text.split('\n');
-    if (meta.kind !== 'bm25' || terms.length !== meta.terms) throw new Error(`${file} is not a consistent lexical index`);
+    if (meta.kind !== 'bm25' || terms.length !== meta.terms)
+      throw new Error(`${file} is not a consistent lexical index`);
     const offsets = sections.offsets as Uint32Array;
     const postings = sections.postings as Uint32Array;
-    if (offsets.length !== terms.length + 1 || offsets[terms.length] !== postings.length) throw new Error(`${file} is damaged`);
-    return new LexicalIndex(terms, offsets, postings, sections.tfs as Uint16Array, sections.docLengths as Uint32Array);
+    if (offsets.length !== terms.length + 1 || offsets[terms.length] !== postings.length)
+      throw new Error(`${file} is damaged`);
+    return new LexicalIndex(
+      terms,
+      offsets,
+      postings,
+      sections.tfs as Uint16Array,
+      sections.docLengths as Uint32Array,
+    );
   }
 }
 
@@ -328,7 +353,8 @@ function seek(postings: Uint32Array, from: number, to: number, doc: number): num
 }
 
 /** True when (score a, doc a) ranks before (score b, doc b): higher score, then lower doc id. */
-const before = (sa: number, da: number, sb: number, db: number): boolean => sa > sb || (sa === sb && da < db);
+const before = (sa: number, da: number, sb: number, db: number): boolean =>
+  sa > sb || (sa === sb && da < db);
 
 /** The best `k` (score, doc) pairs seen, in a min-heap on rank (the root is the k-th best). */
 class TopK {
@@ -357,7 +383,7 @@ class TopK {
     if (!this.full) {
       docs.push(doc);
       scores.push(score);
-      for (let i = docs.length - 1; i > 0; ) {
+      for (let i = docs.length - 1; i > 0;) {
         const parent = (i - 1) >> 1;
         if (!before(scores[parent]!, docs[parent]!, scores[i]!, docs[i]!)) break;
         this.swap(i, parent);
@@ -367,7 +393,7 @@ class TopK {
     }
     docs[0] = doc;
     scores[0] = score;
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let worst = i;
@@ -386,14 +412,22 @@ class TopK {
 
   /** Best first. */
   result(): ScoredDoc[] {
-    return this.docs.map((doc, i) => ({ doc, score: this.scores[i]! })).sort((a, b) => b.score - a.score || a.doc - b.doc);
+    return this.docs
+      .map((doc, i) => ({ doc, score: this.scores[i]! }))
+      .sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 }
 
 /** Picks the `k` highest-scoring of `candidates` (ties broken by lower doc id). */
-export function topK(candidates: number[], scores: ArrayLike<number>, k: number, filter?: (doc: number) => boolean): ScoredDoc[] {
+export function topK(
+  candidates: number[],
+  scores: ArrayLike<number>,
+  k: number,
+  filter?: (doc: number) => boolean,
+): ScoredDoc[] {
   if (k <= 0) return [];
   const top = new TopK(k);
-  for (const d of candidates) if (top.admits(scores[d]!, d) && (!filter || filter(d))) top.push(scores[d]!, d);
+  for (const d of candidates)
+    if (top.admits(scores[d]!, d) && (!filter || filter(d))) top.push(scores[d]!, d);
   return top.result();
 }

@@ -31,7 +31,11 @@ const align8 = (n: number): number => (n + 7) & ~7;
  * Writes sections plus a small JSON `meta` object to `file`. Streams each section straight from
  * its array, so writing a large index never holds a second copy of it in memory.
  */
-export function writeSections(file: string, meta: Record<string, unknown>, sections: Record<string, Section>): void {
+export function writeSections(
+  file: string,
+  meta: Record<string, unknown>,
+  sections: Record<string, Section>,
+): void {
   const arrays = Object.entries(sections);
   const entries: HeaderEntry[] = [];
   let offset = 0;
@@ -51,7 +55,9 @@ export function writeSections(file: string, meta: Record<string, unknown>, secti
     const zeros = Buffer.alloc(8);
     arrays.forEach(([, arr], i) => {
       writeAll(fd, new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
-      const pad = (i + 1 < entries.length ? entries[i + 1]!.offset : offset) - (entries[i]!.offset + arr.byteLength);
+      const pad =
+        (i + 1 < entries.length ? entries[i + 1]!.offset : offset) -
+        (entries[i]!.offset + arr.byteLength);
       if (pad > 0) writeAll(fd, zeros.subarray(0, pad));
     });
   } finally {
@@ -61,16 +67,24 @@ export function writeSections(file: string, meta: Record<string, unknown>, secti
 
 /** `writeSync` may write less than asked for (and takes < 2 GB at once); loop until all is out. */
 export function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let at = 0; at < bytes.byteLength; ) at += writeSync(fd, bytes, at, Math.min(bytes.byteLength - at, 1 << 30));
+  for (let at = 0; at < bytes.byteLength;)
+    at += writeSync(fd, bytes, at, Math.min(bytes.byteLength - at, 1 << 30));
 }
 
 /** Reads a file written by `writeSections`; throws a plain Error on any inconsistency. */
-export function readSections(file: string): { meta: Record<string, unknown>; sections: Record<string, Section> } {
+export function readSections(file: string): {
+  meta: Record<string, unknown>;
+  sections: Record<string, Section>;
+} {
   const buf = readFileSync(file);
-  if (buf.length < 8 || buf.toString('latin1', 0, 4) !== 'SBIN') throw new Error(`${file} is not an index section file`);
+  if (buf.length < 8 || buf.toString('latin1', 0, 4) !== 'SBIN')
+    throw new Error(`${file} is not an index section file`);
   const headerLength = buf.readUInt32LE(4);
   if (8 + headerLength > buf.length) throw new Error(`${file} is truncated`);
-  const { meta, entries } = JSON.parse(buf.toString('utf8', 8, 8 + headerLength)) as { meta: Record<string, unknown>; entries: HeaderEntry[] };
+  const { meta, entries } = JSON.parse(buf.toString('utf8', 8, 8 + headerLength)) as {
+    meta: Record<string, unknown>;
+    entries: HeaderEntry[];
+  };
   const dataStart = align8(8 + headerLength);
   // Typed-array views need an aligned ArrayBuffer offset; copy once if Node handed us an odd one.
   const base = (buf.byteOffset + dataStart) % 8 === 0 ? buf : Buffer.from(buf);
@@ -78,7 +92,8 @@ export function readSections(file: string): { meta: Record<string, unknown>; sec
   for (const e of entries) {
     const ctor = CTORS[e.kind];
     const start = base.byteOffset + dataStart + e.offset;
-    if (dataStart + e.offset + e.length * ctor.BYTES_PER_ELEMENT > base.length) throw new Error(`${file} is truncated (section ${e.name})`);
+    if (dataStart + e.offset + e.length * ctor.BYTES_PER_ELEMENT > base.length)
+      throw new Error(`${file} is truncated (section ${e.name})`);
     sections[e.name] = new ctor(base.buffer, start, e.length);
   }
   return { meta, sections };

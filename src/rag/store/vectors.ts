@@ -56,9 +56,19 @@ export class HnswVectorIndex implements VectorIndex {
   ) {}
 
   /** Builds an index from `vectors` (row i gets label i). Single-threaded, like hnswlib-node. */
-  static build(vectors: Float32Array[], dimensions: number, params: HnswParams = DEFAULT_HNSW, onProgress?: (done: number) => void): HnswVectorIndex {
+  static build(
+    vectors: Float32Array[],
+    dimensions: number,
+    params: HnswParams = DEFAULT_HNSW,
+    onProgress?: (done: number) => void,
+  ): HnswVectorIndex {
     const index = new hnswlib.HierarchicalNSW('ip', dimensions);
-    index.initIndex({ maxElements: Math.max(1, vectors.length), m: params.m, efConstruction: params.efConstruction, randomSeed: 42 });
+    index.initIndex({
+      maxElements: Math.max(1, vectors.length),
+      m: params.m,
+      efConstruction: params.efConstruction,
+      randomSeed: 42,
+    });
     const row = new Array<number>(dimensions);
     vectors.forEach((v, i) => {
       for (let d = 0; d < dimensions; d++) row[d] = v[d]!;
@@ -69,10 +79,18 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   /** Loads a saved index; the caller has checked the file's size against the manifest. */
-  static load(file: string, dimensions: number, size: number, efSearch = DEFAULT_HNSW.efSearch): HnswVectorIndex {
+  static load(
+    file: string,
+    dimensions: number,
+    size: number,
+    efSearch = DEFAULT_HNSW.efSearch,
+  ): HnswVectorIndex {
     const index = new hnswlib.HierarchicalNSW('ip', dimensions);
     index.readIndexSync(file);
-    if (index.getCurrentCount() !== size) throw new Error(`vector index holds ${index.getCurrentCount()} vectors, manifest says ${size}`);
+    if (index.getCurrentCount() !== size)
+      throw new Error(
+        `vector index holds ${index.getCurrentCount()} vectors, manifest says ${size}`,
+      );
     return new HnswVectorIndex(index, dimensions, size, efSearch);
   }
 
@@ -154,19 +172,28 @@ export class HnswBuildWorker {
     const hnswlibPath = createRequire(import.meta.url).resolve('hnswlib-node');
     this.worker = new Worker(BUILD_WORKER_SOURCE, {
       eval: true,
-      workerData: { hnswlib: hnswlibPath, dims: dimensions, capacity, m: params.m, efConstruction: params.efConstruction },
+      workerData: {
+        hnswlib: hnswlibPath,
+        dims: dimensions,
+        capacity,
+        m: params.m,
+        efConstruction: params.efConstruction,
+      },
     });
-    this.worker.on('message', (msg: { type: string; added?: number; count?: number; message?: string }) => {
-      if (msg.type === 'added') {
-        this.queued--;
-        this.onProgress?.(msg.added!);
-        this.release();
-      } else if (msg.type === 'saved') {
-        this.saved?.resolve(msg.count!);
-      } else if (msg.type === 'error') {
-        this.fail(new Error(`vector index build failed: ${msg.message}`));
-      }
-    });
+    this.worker.on(
+      'message',
+      (msg: { type: string; added?: number; count?: number; message?: string }) => {
+        if (msg.type === 'added') {
+          this.queued--;
+          this.onProgress?.(msg.added!);
+          this.release();
+        } else if (msg.type === 'saved') {
+          this.saved?.resolve(msg.count!);
+        } else if (msg.type === 'error') {
+          this.fail(new Error(`vector index build failed: ${msg.message}`));
+        }
+      },
+    );
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => {
       if (!this.finished) this.fail(new Error(`vector index worker exited early (code ${code})`));
@@ -197,7 +224,8 @@ export class HnswBuildWorker {
   async add(vectors: Float32Array[]): Promise<void> {
     if (this.failure) throw this.failure;
     if (vectors.length === 0) return;
-    if (this.next + vectors.length > this.capacity) throw new Error(`vector index capacity ${this.capacity} exceeded`);
+    if (this.next + vectors.length > this.capacity)
+      throw new Error(`vector index capacity ${this.capacity} exceeded`);
     const d = this.dimensions;
     const flat = new Float32Array(vectors.length * d);
     vectors.forEach((v, i) => {
@@ -205,9 +233,13 @@ export class HnswBuildWorker {
       flat.set(v, i * d);
     });
     this.queued++;
-    this.worker.postMessage({ type: 'add', vectors: flat, start: this.next, count: vectors.length }, [flat.buffer]);
+    this.worker.postMessage(
+      { type: 'add', vectors: flat, start: this.next, count: vectors.length },
+      [flat.buffer],
+    );
     this.next += vectors.length;
-    while (this.queued > MAX_QUEUED_BATCHES && !this.failure) await new Promise<void>((r) => this.wake.push(r));
+    while (this.queued > MAX_QUEUED_BATCHES && !this.failure)
+      await new Promise<void>((r) => this.wake.push(r));
     if (this.failure) throw this.failure;
   }
 
@@ -219,7 +251,8 @@ export class HnswBuildWorker {
       this.worker.postMessage({ type: 'save', file });
     });
     await this.dispose();
-    if (count !== this.next) throw new Error(`vector index holds ${count} points, ${this.next} were added`);
+    if (count !== this.next)
+      throw new Error(`vector index holds ${count} points, ${this.next} were added`);
   }
 
   /** Stops the worker (after `save`, or to abandon a failed build). */

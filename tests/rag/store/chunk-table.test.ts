@@ -17,7 +17,12 @@ beforeAll(async () => {
   const config = testConfig(root);
   // Articles of very different lengths, one of them a single sentence.
   articles = generateCorpus(new SyntheticLanguage(3, []), 60, config.CHUNK_SIZE).articles;
-  articles.splice(4, 0, { id: 'short', title: 'Short', body: 'One sentence only.', file: 'short.txt' });
+  articles.splice(4, 0, {
+    id: 'short',
+    title: 'Short',
+    body: 'One sentence only.',
+    file: 'short.txt',
+  });
   await buildIndex({ config, articles, noCache: true });
   index = loadIndex(config.INDEX_DIR, (await createEmbedder(config)).id);
 });

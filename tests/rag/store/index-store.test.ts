@@ -364,7 +364,9 @@ describe('building over an existing index', () => {
     } finally {
       release();
     }
-    await expect(buildIndex({ config })).resolves.toMatchObject({ manifest: { articles: expect.any(Number) } });
+    await expect(buildIndex({ config })).resolves.toMatchObject({
+      manifest: { articles: expect.any(Number) },
+    });
   });
 
   it('takes over a lock left by a build process that has died', async () => {

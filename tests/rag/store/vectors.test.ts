@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HnswBuildWorker, HnswVectorIndex, type HnswParams } from '../../../src/rag/store/vectors.js';
+import {
+  HnswBuildWorker,
+  HnswVectorIndex,
+  type HnswParams,
+} from '../../../src/rag/store/vectors.js';
 import { makeTempDir, removeDir } from '../../support/core.js';
 
 const DIMS = 24;
@@ -35,7 +39,13 @@ describe('building the vector index on a worker thread', () => {
 
     const progress: number[] = [];
     const worker = new HnswBuildWorker(DIMS, vectors.length, PARAMS, (done) => progress.push(done));
-    for (const [from, to] of [[0, 1], [1, 300], [300, 301], [301, 700]] as const) await worker.add(vectors.slice(from, to));
+    for (const [from, to] of [
+      [0, 1],
+      [1, 300],
+      [300, 301],
+      [301, 700],
+    ] as const)
+      await worker.add(vectors.slice(from, to));
     const workerFile = path.join(dir, 'worker.hnsw');
     await worker.save(workerFile);
 
@@ -58,7 +68,9 @@ describe('building the vector index on a worker thread', () => {
   it('rejects a save that cannot be written instead of waiting forever', async () => {
     const worker = new HnswBuildWorker(DIMS, 10, PARAMS);
     await worker.add(unitVectors(10));
-    await expect(worker.save(path.join(dir, 'no-such-dir', 'v.hnsw'))).rejects.toThrow(/vector index build failed/);
+    await expect(worker.save(path.join(dir, 'no-such-dir', 'v.hnsw'))).rejects.toThrow(
+      /vector index build failed/,
+    );
     await worker.dispose();
   });
 });
