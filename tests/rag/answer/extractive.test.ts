@@ -189,3 +189,35 @@ describe('ExtractiveAnswerer on hand-built passages', () => {
     expect(citationMarkers(summary.summary)).toEqual([1, 2]);
   });
 });
+
+describe('questions with several parts', () => {
+  it('answers a long two-part question with a cited sentence for each part', async () => {
+    const answer = await seed.engine.ask(
+      'Which Japanese leader known for a tough stance on Beijing drew swift criticism, and by how much did Washington reduce tariffs on Chinese goods?',
+    );
+    expect(answer.refused).toBe(false);
+    expectWellCited(answer);
+    const quotes = answer.citations.map((c) => c.quote).join('\n');
+    expect(quotes).toContain('Sanae Takaichi');
+    expect(quotes).toContain('reduced tariffs on Chinese goods by 10%');
+  });
+
+  it('lets one of five named things be missing from the passages, but not two', async () => {
+    const oneMissing = await seed.engine.ask(
+      'What did Xi say about Ukraine, Taiwan, Japan and Mars?',
+    );
+    expect(oneMissing.answer).not.toMatch(/never mentions/);
+
+    const twoMissing = await seed.engine.ask(
+      'What did Xi say about Ukraine, Taiwan, Mars and Venus?',
+    );
+    expect(twoMissing.refused).toBe(true);
+    expect(twoMissing.answer).toMatch(/never mentions Mars, Venus/);
+  });
+
+  it('refuses a short question naming something the story never mentions', async () => {
+    const answer = await seed.engine.ask('What did Xi say about Mars?');
+    expect(answer.refused).toBe(true);
+    expect(answer.answer).toMatch(/never mentions Mars/);
+  });
+});
