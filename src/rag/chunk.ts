@@ -62,17 +62,7 @@ export function chunkArticle(
     if (group.length === 0) return;
     const start = group[0]!.start;
     const end = group[group.length - 1]!.end;
-    const ordinal = chunks.length;
-    chunks.push({
-      id: `${article.id}#${ordinal}`,
-      articleId: article.id,
-      ordinal,
-      title: article.title,
-      text: article.body.slice(start, end),
-      start,
-      end,
-      sentences: group,
-    });
+    chunks.push(makeChunk(article, chunks.length, group));
     // The next chunk repeats the last sentence when it is short, so a statement that runs over
     // a chunk boundary ("They discussed Ukraine. Xi said…") is whole in one chunk.
     const last = group[group.length - 1]!;
@@ -94,6 +84,29 @@ export function chunkArticle(
   }
   if (fresh > 0) flush();
   return chunks;
+}
+
+/**
+ * The chunk of `article` numbered `ordinal` made of `sentences` (non-empty, in order): the one
+ * place a chunk's id and text are derived, whether it is being built or read back from an index.
+ */
+export function makeChunk(
+  article: Pick<Article, 'id' | 'title' | 'body'>,
+  ordinal: number,
+  sentences: Span[],
+): Chunk {
+  const start = sentences[0]!.start;
+  const end = sentences[sentences.length - 1]!.end;
+  return {
+    id: `${article.id}#${ordinal}`,
+    articleId: article.id,
+    ordinal,
+    title: article.title,
+    text: article.body.slice(start, end),
+    start,
+    end,
+    sentences,
+  };
 }
 
 /** The verbatim text of one sentence of a chunk. */

@@ -27,6 +27,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { IndexError } from '../../errors.js';
+import { makeChunk } from '../chunk.js';
 import type { ArticleMeta, Chunk, Manifest, Span } from '../types.js';
 import { checkHnswFile } from './hnsw-check.js';
 import { LexicalIndex } from './lexical.js';
@@ -91,23 +92,11 @@ export class ChunkTableBuilder {
 
   /** Rebuilds chunk `i` of `article` (the article in row `articleRow(i)`). */
   chunk(i: number, article: { id: string; title: string; body: string }): Chunk {
-    const start = this.start.get(i);
-    const end = this.end.get(i);
     const sentences: Span[] = [];
     for (let s = this.sentOffsets.get(i); s < this.sentOffsets.get(i + 1); s++) {
       sentences.push({ start: this.sentSpans.get(2 * s), end: this.sentSpans.get(2 * s + 1) });
     }
-    const ordinal = this.ordinal.get(i);
-    return {
-      id: `${article.id}#${ordinal}`,
-      articleId: article.id,
-      ordinal,
-      title: article.title,
-      text: article.body.slice(start, end),
-      start,
-      end,
-      sentences,
-    };
+    return makeChunk(article, this.ordinal.get(i), sentences);
   }
 
   /** The stored columns (views; no copy). */
@@ -244,23 +233,11 @@ export class StoredIndex {
     const t = this.table;
     const row = t.article![i]!;
     const a = this.storedArticles[row]!;
-    const start = t.start![i]!;
-    const end = t.end![i]!;
     const sentences: Span[] = [];
     for (let s = t.sentOffsets![i]!; s < t.sentOffsets![i + 1]!; s++) {
       sentences.push({ start: t.sentSpans![2 * s]!, end: t.sentSpans![2 * s + 1]! });
     }
-    const ordinal = t.ordinal![i]!;
-    return {
-      id: `${a.id}#${ordinal}`,
-      articleId: a.id,
-      ordinal,
-      title: a.title,
-      text: this.body(row).slice(start, end),
-      start,
-      end,
-      sentences,
-    };
+    return makeChunk({ id: a.id, title: a.title, body: this.body(row) }, t.ordinal![i]!, sentences);
   }
 
   /** Rows of the chunks of one article, in order. */
