@@ -10,16 +10,12 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { percentile } from '../src/bench/metrics.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { openOrBuildEngine } from '../src/rag/engine.js';
 
 const QUESTIONS_FILE = 'tests/eval/seed-questions.jsonl';
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 const round = (x: number): number => Math.round(x * 100) / 100;
 

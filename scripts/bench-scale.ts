@@ -30,6 +30,8 @@ import { rankChunks } from '../src/rag/retrieve.js';
 import { loadIndex, type StoredIndex } from '../src/rag/store/index-store.js';
 import { STOPWORDS } from '../src/rag/text.js';
 import type { Article } from '../src/rag/types.js';
+import { percentile } from '../src/bench/metrics.js';
+import { mulberry32 } from './lib/random.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULT_MARK = '@@scale-result ';
@@ -37,18 +39,6 @@ const SEED = 0x5eed_2024;
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness
-
-/** mulberry32: small, fast, good enough for synthetic text; returns floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Mixes numbers into one 32-bit seed, so article i's text depends on (seed, i) alone. */
 function mixSeed(...parts: number[]): number {
@@ -247,7 +237,7 @@ export class SyntheticLanguage {
     realWords: readonly string[] = [],
     vocabulary = 60_000,
   ) {
-    const rng = prng(mixSeed(seed, 1));
+    const rng = mulberry32(mixSeed(seed, 1));
     const used = new Set<string>();
     const pseudo = (syllables: number, suffix = true): string => {
       for (let attempt = 0; ; attempt++) {
@@ -359,7 +349,7 @@ export class SyntheticLanguage {
 
   /** Article `i` of the corpus: depends only on the seed and `i`. */
   article(i: number): Article {
-    const rng = prng(mixSeed(this.seed, 2, i));
+    const rng = mulberry32(mixSeed(this.seed, 2, i));
     const topic = Array.from(
       { length: 30 },
       () => this.content[Math.min(this.content.length - 1, 200 + this.contentZipf.sample(rng))]!,
@@ -393,7 +383,7 @@ export class SyntheticLanguage {
 
   /** Query `q`: mostly words sampled from one article's sentence, sometimes words from nowhere. */
   query(q: number, articleCount: number): string {
-    const rng = prng(mixSeed(this.seed, 3, q));
+    const rng = mulberry32(mixSeed(this.seed, 3, q));
     const k = int(rng, 2, 5);
     const plain = (w: string): string => w.replace(/[^\p{L}\p{N}$.]/gu, '').replace(/\.$/, '');
     let words: string[];
@@ -461,13 +451,6 @@ export function generateCorpus(
 const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
 const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 const seconds = (ms: number): number => Math.round(ms) / 1000;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[
-    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  ]!;
-}
 
 function benchConfig(indexDir: string): CoreConfig {
   // An explicit env: nothing from .env or the shell changes what is measured.
@@ -578,8 +561,8 @@ async function timeQueries(
   const sorted = [...times].sort((a, b) => a - b);
   const r = (x: number): number => Math.round(x * 100) / 100;
   return {
-    p50: r(percentile(sorted, 50)),
-    p95: r(percentile(sorted, 95)),
+    p50: r(percentile(sorted, 50, NaN)),
+    p95: r(percentile(sorted, 95, NaN)),
     max: r(sorted.at(-1)!),
     mean: r(times.reduce((s, x) => s + x, 0) / times.length),
   };

@@ -41,6 +41,7 @@ import {
   startBotProcess,
   type BotProcess,
 } from './lib/discord-bench.js';
+import { mulberry32 } from './lib/random.js';
 
 const QUESTIONS = [
   'How many vehicles cross the bridge each day?',
@@ -71,18 +72,6 @@ interface Sent {
   repliedAt?: number;
   cited?: boolean;
   error?: string;
-}
-
-/** mulberry32: a tiny seeded generator, so every run has the same schedule. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function positiveInt(name: string, value: string | undefined): number {
@@ -278,7 +267,7 @@ async function main(): Promise<void> {
 
     // The normal users' schedule: first question spread over one interval, then every interval
     // with ±0.4 s of jitter (never under the cooldown).
-    const random = seeded(20_260_501);
+    const random = mulberry32(20_260_501);
     const schedule: Array<{ at: number; g: number; user: string; via: Via; q: string }> = [];
     for (let g = 0; g < guildCount; g++) {
       for (let u = 0; u < usersPerGuild; u++) {

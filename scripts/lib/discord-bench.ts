@@ -8,15 +8,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { BotConfig } from '../../src/config.js';
 import type { DiscordStandIn, RecordedRequest } from '../../tests/support/discord-standin.js';
+import { percentile as nearestRank } from '../../src/bench/metrics.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BOT_ENTRY = fileURLToPath(new URL('./bot-process.ts', import.meta.url));
 
-/** The value at percentile `p` (nearest rank) of an ascending list; NaN when empty. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
+/** Nearest-rank percentile of latencies; NaN when there are none (printed as null, not 0 ms). */
+export function percentile(samples: readonly number[], p: number): number {
+  return nearestRank(samples, p, NaN);
 }
 
 /**

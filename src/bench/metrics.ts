@@ -100,9 +100,12 @@ export function summarizeScores(scores: readonly QuestionScores[]): RetrievalSum
   };
 }
 
-/** Nearest-rank percentile (p in 0..100) of unsorted samples; 0 for none. */
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return 0;
+/**
+ * Nearest-rank percentile (p in 0..100) of samples in any order; `empty` (default 0) for none.
+ * The one percentile every benchmark reports with.
+ */
+export function percentile(samples: readonly number[], p: number, empty = 0): number {
+  if (samples.length === 0) return empty;
   const sorted = [...samples].sort((a, b) => a - b);
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
