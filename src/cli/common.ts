@@ -96,6 +96,7 @@ export function answerJson(a: Answer): Record<string, unknown> {
   return {
     question: a.question,
     answer: a.answer,
+    short: a.short ?? null,
     refused: a.refused,
     citations: a.citations.map(citationJson),
     ...(a.note ? { note: a.note } : {}),

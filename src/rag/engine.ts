@@ -166,10 +166,10 @@ async function createAnswerer(
 /** Loads the index in `config.INDEX_DIR` for the configured embedder (IndexError if unusable). */
 export async function openEngine(
   config: CoreConfig,
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; embedder?: Embedder } = {},
 ): Promise<Engine> {
   const logger = options.logger ?? log();
-  const embedder = await createEmbedder(config);
+  const embedder = options.embedder ?? (await createEmbedder(config));
   const index = loadIndex(config.INDEX_DIR, embedder.id);
   const extractive = new ExtractiveAnswerer({
     idf: (stem) => index.lexical.idf(stem),
