@@ -13,6 +13,7 @@ import { buildIndex } from '../rag/build.js';
 import { openEngine, type Engine } from '../rag/engine.js';
 import { createEmbedder, type Embedder } from '../rag/embeddings/index.js';
 import { splitSentences, STOPWORDS, tokenize } from '../rag/text.js';
+import type { Decision } from '../rag/answer/extractive.js';
 import type { Answer, Article } from '../rag/types.js';
 import { splitOf, type Split } from './metrics.js';
 import {
@@ -34,6 +35,8 @@ export interface QaBenchOptions {
   /** Half of the set by a hash of the paragraph (so a story never straddles both halves). */
   split?: Split | 'all';
   limit?: number;
+  /** Called with the extractive answerer's evidence for each question (fitting, diagnostics). */
+  onDecision?: (question: QaQuestion, decision: Decision) => void;
   /** Called with every prediction, in order (for `--predictions`). */
   onPrediction?: (question: QaQuestion, answer: Answer) => void;
   onProgress?: (message: string) => void;
@@ -88,7 +91,12 @@ export async function runQaBench(options: QaBenchOptions): Promise<QaBenchResult
   let indexMs = 0;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'storybot-qa-'));
   try {
+    let current: QaQuestion | undefined;
+    const onDecision = options.onDecision
+      ? (d: Decision) => current && options.onDecision!(current, d)
+      : undefined;
     const ask = async (engine: Engine, q: QaQuestion): Promise<void> => {
+      current = q;
       const t0 = performance.now();
       const answer = await engine.ask(q.question);
       const latency = performance.now() - t0;
@@ -98,14 +106,26 @@ export async function runQaBench(options: QaBenchOptions): Promise<QaBenchResult
     };
     if (mode === 'library') {
       const t0 = performance.now();
-      const engine = await openStory(options.config, tmp, [...articleOf.values()], embedder);
+      const engine = await openStory(
+        options.config,
+        tmp,
+        [...articleOf.values()],
+        embedder,
+        onDecision,
+      );
       indexMs += performance.now() - t0;
       for (const q of questions) await ask(engine, q);
     } else {
       for (const [i, context] of stories.entries()) {
         const t0 = performance.now();
         const dir = path.join(tmp, String(i));
-        const engine = await openStory(options.config, dir, [articleOf.get(context)!], embedder);
+        const engine = await openStory(
+          options.config,
+          dir,
+          [articleOf.get(context)!],
+          embedder,
+          onDecision,
+        );
         indexMs += performance.now() - t0;
         for (const q of questions.filter((x) => x.context === context)) await ask(engine, q);
         rmSync(dir, { recursive: true, force: true });
@@ -136,10 +156,11 @@ async function openStory(
   dir: string,
   articles: Article[],
   embedder: Embedder,
+  onDecision?: (d: Decision) => void,
 ): Promise<Engine> {
   const config: CoreConfig = { ...base, INDEX_DIR: path.join(dir, 'index') };
   await buildIndex({ config, articles, embedder, noCache: true });
-  return openEngine(config, { embedder });
+  return openEngine(config, { embedder, onDecision });
 }
 
 function predictionOf(answer: Answer): QaPrediction {
