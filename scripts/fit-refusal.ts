@@ -39,6 +39,9 @@ if (!values.dataset) {
   process.exit(2);
 }
 
+/** Most answerable questions the fitted boundary may refuse (development set). */
+const MAX_WRONG_REFUSALS = 0.15;
+
 interface Sample {
   x: RefusalFeatures;
   y: number;
@@ -124,13 +127,25 @@ function rightOutcomes(data: Sample[], m: RefusalModel): number {
   }).length;
 }
 
+/**
+ * The bias with the most right outcomes among those that refuse at most MAX_WRONG_REFUSALS of
+ * the answerable questions: a bot that refuses what it could answer is as unhelpful as one
+ * that guesses, so the boundary is not allowed to buy refusals of unanswerable questions with
+ * any number of lost answers.
+ */
 function bestBias(data: Sample[], m: { weights: RefusalModel['weights']; bias: number }): number {
+  const answerable = data.filter((s) => s.answerable);
   let best = m.bias;
   let bestRight = -1;
   for (let shift = -3; shift <= 3; shift += 0.05) {
     const bias = Number((m.bias + shift).toFixed(4));
-    const right = rightOutcomes(data, { weights: m.weights, bias });
-    if (right > bestRight || (right === bestRight && Math.abs(shift) < Math.abs(best - m.bias))) {
+    const candidate = { weights: m.weights, bias };
+    const wronglyRefused =
+      answerable.filter((s) => refusalProbability(s.x, candidate) < 0.5).length /
+      Math.max(1, answerable.length);
+    if (wronglyRefused > MAX_WRONG_REFUSALS) continue;
+    const right = rightOutcomes(data, candidate);
+    if (right > bestRight) {
       bestRight = right;
       best = bias;
     }

@@ -50,7 +50,7 @@ try {
     process.stdout.write(
       args.values.json
         ? `${JSON.stringify(answerJson(answer))}\n`
-        : renderCited(answer.answer, answer.citations, answer.note),
+        : renderCited(answer.answer, answer.citations, answer.note, answer.short),
     );
   }
 } catch (error) {

@@ -39,7 +39,9 @@ try {
     } else if (line !== '') {
       try {
         const answer = await engine.ask(line, { history });
-        process.stdout.write(`bot> ${renderCited(answer.answer, answer.citations, answer.note)}`);
+        process.stdout.write(
+          `bot> ${renderCited(answer.answer, answer.citations, answer.note, answer.short)}`,
+        );
         history.push({ question: answer.question, answer: answer.answer });
         if (history.length > MAX_TURNS) history.shift();
       } catch (error) {

@@ -111,15 +111,26 @@ export function summaryJson(s: Summary): Record<string, unknown> {
   };
 }
 
-/** Human rendering: the text, then numbered sources with their quotes. */
-export function renderCited(text: string, citations: Citation[], note?: string): string {
-  const lines = [text];
+/**
+ * Human rendering: the short answer in bold first (ANSI bold on a terminal), the text, then the
+ * numbered sources. A quote already printed in the text is not printed again under its source.
+ */
+export function renderCited(
+  text: string,
+  citations: Citation[],
+  note?: string,
+  short?: string | null,
+): string {
+  const bold = (s: string): string => (process.stdout.isTTY ? `\u001b[1m${s}\u001b[22m` : s);
+  const body = short && text.startsWith(`${short}. `) ? text.slice(short.length + 2) : text;
+  const lines = short ? [bold(short), body] : [text];
   if (note) lines.push('', `(${note})`);
   if (citations.length > 0) {
     lines.push('', 'Sources:');
     for (const c of citations) {
       const where = [c.source, c.publishedAt?.slice(0, 10)].filter(Boolean).join(', ');
-      lines.push(`[${c.n}] ${c.title}${where ? ` (${where})` : ''}`, `    “${c.quote}”`);
+      lines.push(`[${c.n}] ${c.title || c.articleId}${where ? ` (${where})` : ''}`);
+      if (!text.includes(c.quote)) lines.push(`    “${c.quote}”`);
       if (c.url) lines.push(`    ${c.url}`);
     }
   }

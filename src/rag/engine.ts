@@ -8,6 +8,7 @@ import { ExtractiveAnswerer, type Decision } from './answer/extractive.js';
 import { buildIndex } from './build.js';
 import { createEmbedder, type Embedder } from './embeddings/index.js';
 import { indexExists, loadIndex, type StoredIndex } from './store/index-store.js';
+import { foreignLanguageOf, languageName } from './language.js';
 import { setWordnetCacheDir } from './nlp/wordnet.js';
 import { retrieve } from './retrieve.js';
 import { cleanUserText } from './text.js';
@@ -92,12 +93,15 @@ class LoadedEngine implements Engine {
     }
     if (!/[\p{L}\p{N}]/u.test(question))
       return refusal('Please ask a question about the story in words.');
-    const history = (options.history ?? [])
-      .slice(-3)
-      .map((t) => ({
-        question: cleanUserText(t.question).slice(0, this.config.MAX_QUESTION_CHARS),
-        answer: t.answer,
-      }));
+    const language = foreignLanguageOf(question);
+    if (language)
+      return refusal(
+        `I can only read questions in English for now, and this one looks like ${languageName(language)}. Please ask it in English.`,
+      );
+    const history = (options.history ?? []).slice(-3).map((t) => ({
+      question: cleanUserText(t.question).slice(0, this.config.MAX_QUESTION_CHARS),
+      answer: t.answer,
+    }));
     const passages = await retrieve(this.index, this.embedder, question, {
       k: this.config.TOP_K,
       history,

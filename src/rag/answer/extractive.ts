@@ -67,6 +67,8 @@ export const REFUSAL = "The story doesn't say.";
 
 /** Most sentences one answer quotes (multi-part questions). */
 const MAX_ANSWER_UNITS = 3;
+/** Coverage one sentence needs to settle a yes/no question. */
+const YES_NO_COVERAGE = 0.75;
 /** Questions with at least this many terms may be answered by several sentences together. */
 const MULTI_PART_TERMS = 8;
 
@@ -121,6 +123,13 @@ export class ExtractiveAnswerer implements Answerer {
     const features = featuresOf(q, best, missing.length, named);
     const probability = refusalProbability(features);
     const multi = q.terms.length >= MULTI_PART_TERMS && q.askedFor !== 'yesno';
+    // Yes or No only when one sentence settles it: every name of the question in it, and most
+    // of the question's words; otherwise saying either would be a guess.
+    if (
+      q.askedFor === 'yesno' &&
+      (best.reading.missingNamed > 0 || best.reading.coverage < YES_NO_COVERAGE)
+    )
+      return refuse(reasonFor(q, best), 'yes-no-unsettled', best);
     if (probability < 0.5 && !multi) return refuse(reasonFor(q, best), 'model', best);
 
     let chosen: Unit[] = [best];

@@ -104,14 +104,27 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     terms.push({ lemma: t.lemma, stem: t.stem, word: t.word, weight, proper, numeric });
   });
   const named = properNounRuns(tokens)
-    .map(([a, b]) => text.slice(tokens[a]!.start, tokens[b]!.end))
+    // Only letters, digits and name punctuation: a refusal quotes these back to the user.
+    .map(([a, b]) =>
+      text
+        .slice(tokens[a]!.start, tokens[b]!.end)
+        .replace(/[^\p{L}\p{N}\s'’.-]/gu, '')
+        .trim(),
+    )
+    .filter((n) => n !== '')
     .concat(tokens.filter((t) => t.pos === 'NUM' && /\d/.test(t.word)).map((t) => t.text));
   const negated = tokens.some((t) => NEGATIONS.has(t.word) || t.word === "n't");
   return { text, analysis, askedFor, focus, terms, named, negated };
 }
 
+/** Verbs that report speech or thought: what follows them is a statement, not a thing. */
+const REPORTING_VERBS = new Set(
+  'say tell ask urge describe think believe mean argue claim suggest respond react reply explain warn stress call describe view consider feel demand'.split(
+    ' ',
+  ),
+);
 const AUXILIARY_LEMMAS = new Set(['be', 'have', 'do', 'get']);
-const NEGATIONS = new Set([
+const NEGATIONS: ReadonlySet<string> = new Set([
   'not',
   'never',
   'no',
@@ -178,6 +191,9 @@ function askedForOf(tokens: readonly NlpToken[]): {
         if (PERSON_NOUNS.has(noun)) return { askedFor: 'person', focus: noun, whIndex };
         return { askedFor: 'thing', focus: noun, whIndex };
       }
+      // "What did X say / ask / think…": the answer is what was said, a clause, not a phrase.
+      if (tokens.some((t) => t.pos === 'VERB' && REPORTING_VERBS.has(t.lemma)))
+        return { askedFor: 'open', whIndex };
       return { askedFor: 'thing', whIndex };
     }
   }
@@ -287,9 +303,9 @@ export function readSentence(
   const missingNumbers = absent.filter((n) => /\d/.test(n)).length;
   // The sentence says the opposite when the question is negated and the sentence's matching
   // words are not, or the other way round.
-  const matchedNegated = anchors.some((a) => a >= 0 && tokens[a]!.negated);
-  const sentenceNegated =
-    matchedNegated || tokens.some((t) => NEGATIONS.has(t.word) || t.word === "n't");
+  // Negation counts where it scopes over the words the question matched ("did *not confirm*"),
+  // not anywhere in the sentence ("confirmed the call but did not give details").
+  const sentenceNegated = anchors.some((a) => a >= 0 && tokens[a]!.negated);
   const negationMismatch = q.negated !== sentenceNegated;
   const lemmas = new Set(tokens.map((t) => t.lemma));
   const antonym = q.terms.some(
@@ -419,7 +435,6 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       break;
     case 'duration':
       entity(['DURATION'], 1);
-      entity(['DATE', 'CARDINAL', 'TIME'], 0.6);
       break;
     case 'person':
       names(1, (n) => placeForms(n).size === 0);
