@@ -91,12 +91,10 @@ class LoadedEngine implements Engine {
     }
     if (!/[\p{L}\p{N}]/u.test(question))
       return refusal('Please ask a question about the story in words.');
-    const history = (options.history ?? [])
-      .slice(-3)
-      .map((t) => ({
-        question: cleanUserText(t.question).slice(0, this.config.MAX_QUESTION_CHARS),
-        answer: t.answer,
-      }));
+    const history = (options.history ?? []).slice(-3).map((t) => ({
+      question: cleanUserText(t.question).slice(0, this.config.MAX_QUESTION_CHARS),
+      answer: t.answer,
+    }));
     const passages = await retrieve(this.index, this.embedder, question, {
       k: this.config.TOP_K,
       history,
