@@ -6,7 +6,7 @@
  * behind each decision, labels it 1 when the chosen sentence holds a gold answer of an
  * answerable question and 0 otherwise, fits an L2-regularized logistic regression, then moves
  * the decision boundary to the bias that maximizes right outcomes on the same set. `--write`
- * saves the weights to src/rag/answer/refusal-model.json with the command that produced them.
+ * saves the weights to src/rag/answer/refusal-model.ts with the command that produced them.
  * Fit on the development half only; report the other half (`npm run bench:qa -- --split test`).
  */
 import { writeFileSync } from 'node:fs';
@@ -93,8 +93,20 @@ process.stdout.write(
   `${JSON.stringify({ ...fitted, samples: samples.length, positives: samples.filter((s) => s.y).length, ruled: ruled.length, rightOnFitted: right }, null, 2)}\n`,
 );
 if (values.write) {
-  const file = path.join(ROOT, 'src/rag/answer/refusal-model.json');
-  writeFileSync(file, `${JSON.stringify(fitted, null, 2)}\n`);
+  const file = path.join(ROOT, 'src/rag/answer/refusal-model.ts');
+  writeFileSync(
+    file,
+    [
+      '/**',
+      ' * Fitted weights of the answer-or-refuse model (src/rag/answer/refusal.ts). Written by',
+      ' * `npm run fit:refusal -- --dataset DIR --split dev --write`; do not edit by hand.',
+      ' */',
+      "import type { RefusalModel } from './refusal.js';",
+      '',
+      `export const FITTED_REFUSAL_MODEL: RefusalModel = ${JSON.stringify(fitted, null, 2)};`,
+      '',
+    ].join('\n'),
+  );
   process.stderr.write(`fit:refusal: wrote ${path.relative(ROOT, file)}\n`);
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEvalQuestions, scoreAnswer, summarizeOutcomes } from '../scripts/eval.js';
+import { readEvalQuestions, scoreAnswer, summarizeOutcomes } from '../src/eval.js';
 import {
   buildSeedIndex,
   REPO_ROOT,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Answer, Citation } from '../src/rag/types.js';
-import { scoreAnswer, summarizeOutcomes } from '../scripts/eval.js';
+import { scoreAnswer, summarizeOutcomes } from '../src/eval.js';
 
 const BODY =
   'Xi spoke to Trump on Monday. Washington has reduced tariffs on Chinese goods by 10%. Trade was also raised.';

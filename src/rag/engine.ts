@@ -5,7 +5,6 @@ import type { CoreConfig } from '../config.js';
 import { log, type Logger } from '../log.js';
 import type { Answerer } from './answer/answerer.js';
 import { ExtractiveAnswerer, type Decision } from './answer/extractive.js';
-import { buildIndex } from './build.js';
 import { createEmbedder, type Embedder } from './embeddings/index.js';
 import { indexExists, loadIndex, type StoredIndex } from './store/index-store.js';
 import { foreignLanguageOf, languageName } from './language.js';
@@ -197,6 +196,8 @@ export async function openOrBuildEngine(
       { indexDir: config.INDEX_DIR, corpus: config.CORPUS_DIR },
       'no index yet: building it from the corpus first',
     );
+    // Loaded only here: the corpus readers and the builder cost start-up time every ask skips.
+    const { buildIndex } = await import('./build.js');
     const report = await buildIndex({ config });
     logger.info(
       {

@@ -14,7 +14,7 @@ import { sentenceText } from '../chunk.js';
 import { analyze, type Analysis } from '../nlp/english.js';
 import { placeForms } from '../nlp/gazetteer.js';
 import { LruMap } from '../../discord/lru.js';
-import { STOPWORDS, tokenize, type Token } from '../text.js';
+import { STOPWORDS, tokenize } from '../text.js';
 import type { Answer, Citation, Passage, Span, Summary, SummaryLength } from '../types.js';
 import { isFollowUp } from './analyze.js';
 import type { AnswerContext, Answerer, SummaryContext } from './answerer.js';
@@ -25,7 +25,6 @@ import {
   readQuestion,
   readSentence,
   STRICT_KINDS,
-  type QuestionTerm,
   type ReadQuestion,
   type SentenceReading,
 } from './reader.js';

