@@ -39,6 +39,21 @@ if (!values.dataset) {
   process.exit(2);
 }
 
+/** +1: evidence that the sentence answers; -1: evidence that it does not; 0: either way. */
+const FEATURE_SIGN: Record<(typeof REFUSAL_FEATURES)[number], number> = {
+  coverage: 1,
+  contextCoverage: 1,
+  heaviestMissing: -1,
+  missingNamedInSentence: -1,
+  missingNamedAnywhere: -1,
+  missingNumber: -1,
+  negationMismatch: -1,
+  antonym: -1,
+  kindMissing: -1,
+  shortFound: 0,
+  yesno: 0,
+};
+
 /** Most answerable questions the fitted boundary may refuse (development set). */
 const MAX_WRONG_REFUSALS = 0.15;
 
@@ -124,7 +139,13 @@ function fit(data: Sample[]): { weights: RefusalModel['weights']; bias: number }
       for (const f of REFUSAL_FEATURES) grad[f]! += err * s.x[f];
       gb += err;
     }
-    for (const f of REFUSAL_FEATURES) w[f] -= rate * (grad[f]! / data.length + l2 * w[f]);
+    for (const f of REFUSAL_FEATURES) {
+      w[f] -= rate * (grad[f]! / data.length + l2 * w[f]);
+      // Each feature is defined as evidence for or against answering; a small, noisy set must
+      // not flip what a feature means, so the weights are kept on their side of zero.
+      if (FEATURE_SIGN[f] > 0) w[f] = Math.max(0, w[f]);
+      if (FEATURE_SIGN[f] < 0) w[f] = Math.min(0, w[f]);
+    }
     b -= (rate * gb) / data.length;
   }
   for (const f of REFUSAL_FEATURES) w[f] = Number(w[f].toFixed(4));

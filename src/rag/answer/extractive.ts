@@ -59,6 +59,11 @@ interface Unit {
   text: string;
   reading: SentenceReading;
   contextCoverage: number;
+  /**
+   * Coverage counting the article's title, outlet and date as part of every sentence: a
+   * headline names the topic that its sentences leave implicit ("the bridge").
+   */
+  headedCoverage: number;
   score: number;
 }
 
@@ -66,6 +71,8 @@ export const REFUSAL = "The story doesn't say.";
 
 /** Most sentences one answer quotes (multi-part questions). */
 const MAX_ANSWER_UNITS = 3;
+/** How well a span must fit a strict kind (a date for "when") to count as one. */
+const STRICT_KIND_FIT = 0.7;
 /** Coverage one sentence needs to settle a yes/no question. */
 const YES_NO_COVERAGE = 0.75;
 /** Questions with at least this many terms may be answered by several sentences together. */
@@ -112,7 +119,18 @@ export class ExtractiveAnswerer implements Answerer {
     if (q.terms.length === 0) return refuse('the question has no words to look for', 'no-terms');
     if (context.passages.length === 0) return refuse(undefined, 'no-passages');
 
-    const units = this.units(q, context.passages);
+    let units = this.units(q, context.passages);
+    // For a time, number, duration, person or place, only a sentence holding one can answer.
+    if (STRICT_KINDS.has(q.askedFor)) {
+      const holding = units.filter((u) => (u.reading.short?.kindFit ?? 0) >= STRICT_KIND_FIT);
+      if (holding.length === 0 && units[0])
+        return refuse(
+          `no sentence in it gives ${KIND_WORDS[q.askedFor] ?? 'that'} for this`,
+          'kind-missing',
+          units[0],
+        );
+      units = holding;
+    }
     const best = units[0];
     if (!best) return refuse(undefined, 'no-sentences');
     // A name the passages never mention means the story is not about it — unless the question
@@ -167,6 +185,16 @@ export class ExtractiveAnswerer implements Answerer {
     return chosen.sort((a, b) => storyOrder(a.passage, b.passage) || a.span.start - b.span.start);
   }
 
+  /** The NLP analysis of a passage sentence (or article heading), cached by its place. */
+  private analysisOf(key: string, text: string): Analysis {
+    let analysis = this.analyses.get(key);
+    if (!analysis) {
+      analysis = analyze(text);
+      this.analyses.set(key, analysis);
+    }
+    return analysis;
+  }
+
   /** Every sentence of every passage read against the question, best first. */
   private units(q: ReadQuestion, passages: Passage[]): Unit[] {
     const vectors = this.options.wordVectors;
@@ -175,15 +203,12 @@ export class ExtractiveAnswerer implements Answerer {
       const meta = articleMetaText(passage);
       const sentences = passage.chunk.sentences.map((span) => {
         const text = sentenceText(passage.chunk, span);
-        const key = `${passage.chunk.id}@${span.start}`;
-        let analysis = this.analyses.get(key);
-        if (!analysis) {
-          analysis = analyze(text);
-          this.analyses.set(key, analysis);
-        }
+        const analysis = this.analysisOf(`${passage.chunk.id}@${span.start}`, text);
         return { span, text, reading: readSentence(q, text, analysis, vectors) };
       });
-      const metaReading = meta.trim() ? readSentence(q, meta, analyze(meta), vectors) : undefined;
+      const metaReading = meta.trim()
+        ? readSentence(q, meta, this.analysisOf(`meta:${passage.chunk.articleId}`, meta), vectors)
+        : undefined;
       // What the passage as a whole (and its article's title, outlet, date) covers.
       const passageMatches = q.terms.map((_, i) =>
         Math.max(metaReading?.matches[i] ?? 0, ...sentences.map((s) => s.reading.matches[i]!)),
@@ -193,9 +218,15 @@ export class ExtractiveAnswerer implements Answerer {
           q.terms,
           s.reading.matches.map((m, i) => Math.max(m, 0.8 * passageMatches[i]!)),
         );
+        const headedCoverage = coverageOf(
+          q.terms,
+          s.reading.matches.map((m, i) =>
+            Math.max(m, (metaReading?.matches[i] ?? 0) === 1 ? 0.8 : 0),
+          ),
+        );
         const strictMissing = STRICT_KINDS.has(q.askedFor) && !s.reading.short;
         const score =
-          0.75 * s.reading.coverage +
+          0.75 * headedCoverage +
           0.25 * contextCoverage +
           (s.reading.short ? 0.1 + 0.05 * s.reading.short.score : 0) -
           (strictMissing ? 0.15 : 0) -
@@ -208,6 +239,7 @@ export class ExtractiveAnswerer implements Answerer {
           text: s.text,
           reading: s.reading,
           contextCoverage,
+          headedCoverage,
           score,
         });
       }
@@ -375,7 +407,7 @@ function featuresOf(
     ...q.terms.map((t, i) => (r.matches[i]! < 0.5 ? t.weight / total : 0)),
   );
   return {
-    coverage: r.coverage,
+    coverage: best.headedCoverage,
     contextCoverage: best.contextCoverage,
     heaviestMissing,
     missingNamedInSentence: named > 0 ? r.missingNamed / named : 0,
@@ -383,7 +415,7 @@ function featuresOf(
     missingNumber: r.missingNumbers > 0 ? 1 : 0,
     negationMismatch: r.negationMismatch ? 1 : 0,
     antonym: r.antonym ? 1 : 0,
-    kindMissing: STRICT_KINDS.has(q.askedFor) && !r.short ? 1 : 0,
+    kindMissing: STRICT_KINDS.has(q.askedFor) && (r.short?.kindFit ?? 0) < STRICT_KIND_FIT ? 1 : 0,
     shortFound: r.short ? 1 : 0,
     yesno: q.askedFor === 'yesno' ? 1 : 0,
   };
@@ -404,6 +436,7 @@ const KIND_WORDS: Partial<Record<string, string>> = {
   number: 'a number',
   duration: 'a duration',
   person: 'a name',
+  name: 'a name',
   place: 'a place',
 };
 
