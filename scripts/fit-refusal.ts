@@ -66,7 +66,7 @@ interface Sample {
 setLogger(createLogger('warn'));
 const samples: Sample[] = [];
 /** Questions refused by a rule before the model (a name the story never mentions). */
-const ruled: Array<{ answerable: boolean }> = [];
+const ruled: Array<{ answerable: boolean; rule: string; question: string }> = [];
 const dump: object[] = [];
 await runQaBench({
   dataset: values.dataset,
@@ -74,7 +74,7 @@ await runQaBench({
   split: values.split as Split,
   onDecision: (q: QaQuestion, d) => {
     if (d.rule && d.rule !== 'model') {
-      ruled.push({ answerable: !q.is_impossible });
+      ruled.push({ answerable: !q.is_impossible, rule: d.rule, question: q.question });
       return;
     }
     const holds =
@@ -93,7 +93,8 @@ await runQaBench({
   },
 });
 
-if (values.dump) writeFileSync(values.dump, dump.map((d) => JSON.stringify(d)).join('\n'));
+if (values.dump)
+  writeFileSync(values.dump, [...dump, ...ruled].map((d) => JSON.stringify(d)).join('\n'));
 // Answerable questions whose best sentence lacks the answer are wrong whichever way the model
 // decides; they would only blur the line between answerable and unanswerable.
 const model = fit(samples.filter((s) => s.y === 1 || !s.answerable));

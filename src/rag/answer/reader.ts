@@ -542,6 +542,10 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
   switch (q.askedFor) {
     case 'time':
       entity(['DATE', 'TIME'], 1);
+      // A bare year the model took for a count ("in 1082").
+      tokens.forEach((t, i) => {
+        if (/^(1\d{3}|20\d{2})s?$/.test(t.word)) out.push({ first: i, last: i, kindFit: 0.9 });
+      });
       entity(['DURATION'], 0.6);
       entity(['CARDINAL'], 0.4);
       break;
@@ -552,7 +556,7 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       // "How many *tons*": a count of something else ("10%") is a weak fit.
       if (q.focus && !NUMBER_NOUNS.has(q.focus))
         for (const c of out)
-          if (!tokens.slice(c.first, c.last + 2).some((t) => t.lemma === q.focus)) c.kindFit -= 0.5;
+          if (!tokens.slice(c.first, c.last + 2).some((t) => t.lemma === q.focus)) c.kindFit -= 0.25;
       break;
     case 'name':
       names(1);

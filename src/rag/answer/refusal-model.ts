@@ -5,19 +5,20 @@
 import type { RefusalModel } from './refusal.js';
 
 export const FITTED_REFUSAL_MODEL: RefusalModel = {
-  "weights": {
-    "coverage": 1.4986,
-    "contextCoverage": 0.3178,
-    "heaviestMissing": 0,
-    "missingNamedInSentence": 0,
-    "missingNamedAnywhere": 0,
-    "missingNumber": 0,
-    "negationMismatch": -1.7805,
-    "antonym": -1.2092,
-    "kindMissing": 0,
-    "shortFound": -1.3839,
-    "yesno": 0
+  weights: {
+    coverage: 1.5947,
+    contextCoverage: 0.194,
+    heaviestMissing: 0,
+    missingNamedInSentence: 0,
+    missingNamedAnywhere: 0,
+    missingNumber: 0,
+    negationMismatch: -1.7662,
+    antonym: -1.1977,
+    kindMissing: 0,
+    shortFound: -1.3502,
+    yesno: 0,
   },
-  "bias": 0.3916,
-  "fittedBy": "npm run fit:refusal -- --dataset <squad2-dev> --split dev --write (182 decisions, 2026-12-01)"
+  bias: 0.3498,
+  fittedBy:
+    'npm run fit:refusal -- --dataset <squad2-dev> --split dev --write (191 decisions, 2026-12-01)',
 };
