@@ -21,6 +21,7 @@ import {
 } from './analyze.js';
 import type { AnswerContext, Answerer, SummaryContext } from './answerer.js';
 import { citationFor } from './cite.js';
+import { answerYesNo, isYesNoQuestion, renderYesNo } from './yesno.js';
 
 export interface ExtractiveOptions {
   /** Inverse document frequency of a stem in the indexed corpus. */
@@ -118,6 +119,13 @@ export class ExtractiveAnswerer implements Answerer {
     const current = terms.filter((t) => t.current);
     if (current.length === 0 && !followUp) return refuse('the question has no words to look for');
     if (context.passages.length === 0) return refuse();
+    // multihop-branch hook, to be replaced by the lead at merge: a yes/no question gets the
+    // verdict its cited sentences settle (src/rag/answer/yesno.ts), or a refusal.
+    if (!followUp && isYesNoQuestion(question)) {
+      const similarity = (a: string, b: string) => this.options.wordVectors?.similarity(a, b);
+      const v = answerYesNo(question, context.passages, { idf: this.options.idf, similarity });
+      return v ? { question, ...renderYesNo(v), refused: false, answerer: this.id } : refuse();
+    }
 
     // A name the passages never mention means the story is not about it — unless the question
     // names many things and only a few are missing from the handful of passages retrieved.

@@ -8,16 +8,24 @@
  * weakly, in its article's title). Then:
  * - an order the question states between two parts ("before", "after", "the later report") is
  *   checked against the publication dates of the supporting articles: a contradiction is a No;
- * - a part whose negation differs from its supporting sentence's ("did not raise" against
- *   "raised") is a No;
+ * - a part the question denies ("did X fail to…", "was there no…") while its supporting sentence
+ *   states it without negation is a No;
  * - otherwise, every part supported is a Yes.
  * When a part finds no supporting sentence the question is not settled and the answer is null:
  * never a bare guess. Pure: no I/O, no state.
  */
 import { sentenceText } from '../chunk.js';
-import { daysApart, findDates, questionParts, SourceMatcher, type QuestionPart } from '../query.js';
+import { citationFor } from './cite.js';
+import {
+  daysApart,
+  findDates,
+  questionParts,
+  SourceMatcher,
+  type Mention,
+  type QuestionPart,
+} from '../query.js';
 import { STOPWORDS, tokenize, type Token } from '../text.js';
-import type { Passage, Span } from '../types.js';
+import type { Citation, Passage, Span } from '../types.js';
 
 export interface YesNoTools {
   /** Inverse document frequency of a stem in the indexed corpus. */
@@ -35,16 +43,16 @@ export interface YesNoAnswer {
 /** Tuning, fitted on the MultiHop-RAG dev split (scripts/tune-yesno.ts). */
 export const YESNO_TUNING = {
   /** Share of a part's topic weight one sentence must cover to support it. */
-  support: 0.5,
+  support: 0.3,
   /** Word-vector similarity from which two different words count as a (partial) match. */
-  similar: 0.7,
+  similar: 0.6,
   /** Match credit of a word found only in the article's title. */
   title: 0.6,
   /** Days two publication dates must differ to count as an order. */
   orderDays: 1,
   /** Answer No when a stated order contradicts the publication dates. */
   order: true,
-  /** Answer No when a part and its supporting sentence differ in negation. */
+  /** Answer No when the question denies a part that its supporting sentence states plainly. */
   negation: true,
 };
 export type YesNoTuning = typeof YESNO_TUNING;
@@ -54,9 +62,10 @@ const AUXILIARY =
   /^(?:and\s+|so\s+|but\s+)?(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|might|must)\b/i;
 // Interrogative words: a clause led by one asks for a thing, not for Yes or No.
 const WH_WORD = /^(?:who|whom|whose|what|which|when|where|why|how)\b/i;
-// English negation: particles, determiners and verbs that deny what follows.
+// English clause negation: particles, determiners and verbs that deny the clause they are in.
+// ("without" is left out: it negates a phrase, not the claim.)
 const NEGATION =
-  /\b(?:not|no|never|none|neither|nor|without|n['’]t|cannot|fail|fails|failed|failing|lack|lacks|lacked|lacking)\b/i;
+  /\b(?:not|no|never|none|neither|nor|n['’]t|cannot|fail|fails|failed|failing|lack|lacks|lacked|lacking)\b/i;
 
 /**
  * True when the question asks for Yes or No: its first clause, or a clause after a comma that
@@ -97,11 +106,29 @@ export function answerYesNo(
   }
   if (found.length === 0) return null;
   const support = found.map((f) => ({ passage: f.passage, spans: [f.span] }));
-  if (tuning.order && orderContradicted(question, found, tuning.orderDays))
+  if (tuning.order && orderContradicted(question, mentions, found, tuning.orderDays))
     return { verdict: 'no', support };
-  if (tuning.negation && found.some((f) => f.negated !== f.sentenceNegated))
+  // A claim the question denies ("did X fail to…", "was there no…") that its sentence states
+  // plainly. (A plain claim against a sentence with a "not" somewhere is not settled that way:
+  // the "not" is often about something else.)
+  if (tuning.negation && found.some((f) => f.negated && !f.sentenceNegated))
     return { verdict: 'no', support };
   return { verdict: 'yes', support };
+}
+
+/** "Yes. <sentence> [1] <sentence> [2]": the verdict first, then each distinct supporting sentence, cited. */
+export function renderYesNo(v: YesNoAnswer): { answer: string; citations: Citation[] } {
+  const citations: Citation[] = [];
+  const parts = [v.verdict === 'yes' ? 'Yes.' : 'No.'];
+  for (const s of v.support) {
+    const key = (c: Citation): boolean =>
+      c.chunkId === s.passage.chunk.id && c.quote === sentenceText(s.passage.chunk, s.spans[0]!);
+    if (citations.some(key)) continue;
+    const c = citationFor(citations.length + 1, s.passage, s.spans);
+    citations.push(c);
+    parts.push(`${c.quote} [${c.n}]`);
+  }
+  return { answer: parts.join(' '), citations };
 }
 
 /** One part of the question and the sentence that best supports it. */
@@ -212,10 +239,15 @@ const ORDER_WORDS = new Set([...LATER_WORDS, ...EARLIER_WORDS, 'before', 'after'
  * True when the question states an order between its first two supported parts that their
  * articles' publication dates contradict. Dates the question itself gives count first.
  */
-function orderContradicted(question: string, found: PartSupport[], minDays: number): boolean {
+function orderContradicted(
+  question: string,
+  outlets: Mention[],
+  found: PartSupport[],
+  minDays: number,
+): boolean {
   if (found.length < 2) return false;
   const [a, b] = found as [PartSupport, PartSupport];
-  const claim = statedOrder(question, a.part, b.part);
+  const claim = statedOrder(question, outlets, a.part, b.part);
   if (claim === undefined) return false;
   const dateOf = (f: PartSupport): string | undefined =>
     f.part.dates[0] ?? f.passage.article.publishedAt;
@@ -226,13 +258,28 @@ function orderContradicted(question: string, found: PartSupport[], minDays: numb
   return claim === 'a-first' ? !aFirst : aFirst;
 }
 
-/** The order of parts `a` and `b` (a before b in the question) that the question's words state. */
+/**
+ * The order of parts `a` and `b` (a before b in the question) that the question's words state.
+ * An order word counts only when it is about the reports: an outlet is named within the next
+ * three words ("the subsequent TechCrunch article", "before The Guardian"), or it ends its part
+ * ("…published later"). Elsewhere it belongs to a claim ("before their game", "the previous year").
+ */
 function statedOrder(
   question: string,
+  outlets: Mention[],
   a: QuestionPart,
   b: QuestionPart,
 ): 'a-first' | 'b-first' | undefined {
-  for (const t of tokenize(question)) {
+  const tokens = tokenize(question);
+  const aboutReports = (i: number): boolean => {
+    const after = tokens[i + 3]?.start ?? question.length;
+    if (outlets.some((m) => m.start > tokens[i]!.start && m.start <= after)) return true;
+    const next = tokens[i + 1];
+    return !next || [a, b].some((p) => tokens[i]!.start < p.end && next.start >= p.end);
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!ORDER_WORDS.has(t.word) || !aboutReports(i)) continue;
     const inA = t.start >= a.start && t.start < a.end;
     const inB = t.start >= b.start && t.start < b.end;
     if (LATER_WORDS.has(t.word)) {
@@ -246,9 +293,8 @@ function statedOrder(
     if (t.word === 'before' || t.word === 'after') {
       // Opening the question ("After A, did B…"), the connective introduces the first claim;
       // between the claims ("A after B"), it relates the claim before it to the one after.
-      const opening = t.start < a.start + 8;
       const before = t.word === 'before';
-      if (opening) return before ? 'b-first' : 'a-first';
+      if (i === 0) return before ? 'b-first' : 'a-first';
       return before ? 'a-first' : 'b-first';
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerYesNo, isYesNoQuestion } from '../../../src/rag/answer/yesno.js';
+import { answerYesNo, isYesNoQuestion, renderYesNo } from '../../../src/rag/answer/yesno.js';
 import { chunkArticle } from '../../../src/rag/chunk.js';
 import type { Article, Passage } from '../../../src/rag/types.js';
 
@@ -96,13 +96,38 @@ describe('answerYesNo', () => {
     expect(v?.verdict).toBe('no');
   });
 
-  it('says No when the supporting sentence denies what the question asserts', () => {
-    const v = answerYesNo('Did the transit board raise bus fares this spring?', PASSAGES, tools);
-    expect(v?.verdict).toBe('no');
-    expect(v!.support[0]!.passage.article.id).toBe('planet-2');
+  it('says No when the question denies a claim its sentence states plainly, Yes when both deny it', () => {
+    const denied = answerYesNo(
+      'Did the council fail to approve repairs to the harbor bridge?',
+      PASSAGES,
+      tools,
+    );
+    expect(denied?.verdict).toBe('no');
+    expect(denied!.support[0]!.passage.article.id).toBe('gazette-1');
+    expect(
+      answerYesNo('Did the transit board not raise bus fares this spring?', PASSAGES, tools)
+        ?.verdict,
+    ).toBe('yes');
   });
 
   it('returns null without passages', () => {
     expect(answerYesNo('Did the council approve the repairs?', [], tools)).toBeNull();
+  });
+});
+
+describe('renderYesNo', () => {
+  it('leads with the verdict and cites each supporting sentence verbatim once', () => {
+    const sentence = (p: Passage) => ({ passage: p, spans: [p.chunk.sentences[0]!] });
+    const r = renderYesNo({
+      verdict: 'no',
+      support: [sentence(PASSAGES[0]!), sentence(PASSAGES[1]!), sentence(PASSAGES[0]!)],
+    });
+    expect(r.answer).toBe(
+      'No. The council approved repairs to the harbor bridge on Monday. [1] The city museum closed for renovation after a roof leak. [2]',
+    );
+    expect(r.citations.map((c) => [c.n, c.articleId])).toEqual([
+      [1, 'gazette-1'],
+      [2, 'planet-1'],
+    ]);
   });
 });
