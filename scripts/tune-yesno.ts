@@ -14,7 +14,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { yesNoOf } from '../src/bench/answer-accuracy.js';
 import { benchConfig, loadMultiHop } from '../src/bench/multihop.js';
-import { answerYesNo, isYesNoQuestion, YESNO_TUNING } from '../src/rag/answer/yesno.js';
+import {
+  answerYesNo,
+  isYesNoQuestion,
+  YESNO_TUNING,
+  type YesNoTuning,
+} from '../src/rag/answer/yesno.js';
 import { buildIndex } from '../src/rag/build.js';
 import { createEmbedder } from '../src/rag/embeddings/index.js';
 import { retrieve } from '../src/rag/retrieve.js';
@@ -96,31 +101,45 @@ const tools = {
   idf: (stem: string) => cached.idf.get(stem) ?? 0,
   similarity: (a: string, b: string) => vectors?.similarity(a, b),
 };
-{
+/** Accuracy over every asked question (a refusal is wrong), and how often each verdict was right. */
+function score(tuning: YesNoTuning): {
+  answered: number;
+  accuracy: number;
+  yes: number[];
+  no: number[];
+} {
+  let right = 0;
+  const said = { yes: [0, 0], no: [0, 0] };
+  for (const a of asked) {
+    const v = a.detected ? answerYesNo(a.text, a.passages, tools, tuning) : null;
+    if (!v) continue;
+    said[v.verdict][0]!++;
+    if (v.verdict === a.gold) {
+      right++;
+      said[v.verdict][1]!++;
+    }
+  }
   const n = asked.length;
-  const alwaysYes = asked.filter((a) => a.gold === 'yes').length / n;
+  return { answered: (said.yes[0]! + said.no[0]!) / n, accuracy: right / n, ...said };
+}
+
+const n = asked.length;
+const alwaysYes = asked.filter((a) => a.gold === 'yes').length / n;
+const detected = asked.filter((a) => a.detected).length / n;
+process.stdout.write(
+  `${n} Yes/No questions (split ${split}); read as yes/no: ${detected.toFixed(3)}; always Yes: ${alwaysYes.toFixed(3)}\n` +
+    'support similar title order negation  answered accuracy  Yes (n, right)  No (n, right)\n',
+);
+const cell = (x: number[]): string =>
+  `${String(x[0]).padStart(5)} ${(x[0] ? (x[1]! / x[0]).toFixed(3) : '-').padStart(6)}`;
+const grid: YesNoTuning[] = [];
+for (const support of [0.2, 0.3, 0.4, 0.5])
+  for (const similar of [0.6, 0.7])
+    for (const title of [0, 0.6]) grid.push({ ...YESNO_TUNING, support, similar, title });
+grid.push({ ...YESNO_TUNING, order: false }, { ...YESNO_TUNING, negation: false });
+for (const t of grid) {
+  const r = score(t);
   process.stdout.write(
-    `${n} Yes/No questions (split ${split}); detected as yes/no: ${(asked.filter((a) => a.detected).length / n).toFixed(3)}; always Yes: ${alwaysYes.toFixed(3)}\n` +
-      'support  similar  title  answered  accuracy  yes-precision  no-precision\n',
+    `${t.support.toFixed(2).padStart(7)} ${t.similar.toFixed(2).padStart(7)} ${t.title.toFixed(1).padStart(5)} ${String(t.order).padStart(5)} ${String(t.negation).padStart(8)}  ${r.answered.toFixed(3).padStart(8)} ${r.accuracy.toFixed(3).padStart(8)}  ${cell(r.yes)}    ${cell(r.no)}\n`,
   );
-  for (const support of [0.3, 0.4, 0.5, 0.6, 0.7])
-    for (const similar of [0.6, 0.7, 0.8])
-      for (const title of [0, 0.6]) {
-        const tuning = { ...YESNO_TUNING, support, similar, title };
-        let right = 0;
-        const said = { yes: [0, 0], no: [0, 0] };
-        for (const a of asked) {
-          const v = a.detected ? answerYesNo(a.text, a.passages, tools, tuning) : null;
-          if (!v) continue;
-          said[v.verdict][0]!++;
-          if (v.verdict === a.gold) {
-            right++;
-            said[v.verdict][1]!++;
-          }
-        }
-        const p = (x: number[]): string => (x[0] ? (x[1]! / x[0]).toFixed(3) : '-').padStart(13);
-        process.stdout.write(
-          `${support.toFixed(2).padStart(7)}  ${similar.toFixed(2).padStart(7)}  ${title.toFixed(1).padStart(5)}  ${((said.yes[0]! + said.no[0]!) / n).toFixed(3).padStart(8)}  ${(right / n).toFixed(3).padStart(8)}  ${p(said.yes)}  ${p(said.no)}  (no said ${said.no[0]})\n`,
-        );
-      }
 }
