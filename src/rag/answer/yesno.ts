@@ -261,7 +261,7 @@ function orderContradicted(
 /**
  * The order of parts `a` and `b` (a before b in the question) that the question's words state.
  * An order word counts only when it is about the reports: an outlet is named within the next
- * three words ("the subsequent TechCrunch article", "before The Guardian"), or it ends its part
+ * three words ("the subsequent Gazette article", "before the Planet"), or it ends its part
  * ("…published later"). Elsewhere it belongs to a claim ("before their game", "the previous year").
  */
 function statedOrder(
