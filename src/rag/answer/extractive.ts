@@ -119,6 +119,13 @@ export class ExtractiveAnswerer implements Answerer {
     const current = terms.filter((t) => t.current);
     if (current.length === 0 && !followUp) return refuse('the question has no words to look for');
     if (context.passages.length === 0) return refuse();
+
+    // A name the passages never mention means the story is not about it — unless the question
+    // names many things and only a few are missing from the handful of passages retrieved.
+    const { missing, named } = this.missingNames(question, context.passages);
+    if (missing.length > 0 && (named <= 2 || missing.length / named > MAX_MISSING_SHARE))
+      return refuse(`it never mentions ${missing.join(', ')}`);
+
     // multihop-branch hook, to be replaced by the lead at merge: a yes/no question gets the
     // verdict its cited sentences settle (src/rag/answer/yesno.ts), or a refusal.
     if (!followUp && isYesNoQuestion(question)) {
@@ -126,12 +133,6 @@ export class ExtractiveAnswerer implements Answerer {
       const v = answerYesNo(question, context.passages, { idf: this.options.idf, similarity });
       return v ? { question, ...renderYesNo(v), refused: false, answerer: this.id } : refuse();
     }
-
-    // A name the passages never mention means the story is not about it — unless the question
-    // names many things and only a few are missing from the handful of passages retrieved.
-    const { missing, named } = this.missingNames(question, context.passages);
-    if (missing.length > 0 && (named <= 2 || missing.length / named > MAX_MISSING_SHARE))
-      return refuse(`it never mentions ${missing.join(', ')}`);
 
     const questionWords = new Set(tokenize(question).map((t) => t.word));
     let candidates = this.candidates(context.passages, terms, type, questionWords);
