@@ -17,6 +17,7 @@ import {
 } from 'discord.js';
 import type { EngineInfo } from '../rag/engine.js';
 import type { ArticleMeta, Citation, Manifest } from '../rag/types.js';
+import { plural } from '../words.js';
 import { isWebUrl, safeContent, safeSnippet } from './sanitize.js';
 
 /** Discord's documented message limits (characters). */
@@ -285,6 +286,8 @@ export interface CitedText {
   citations: Citation[];
   note?: string;
   refused?: boolean;
+  /** The short answer the text leads with, shown in bold on its own line. */
+  short?: string | null;
 }
 
 export interface CitedReplyOptions {
@@ -302,7 +305,11 @@ export function formatCitedReplies(
   input: CitedText,
   options: CitedReplyOptions = {},
 ): ReplyPayload[] {
-  const body = safeContent(input.text).trim() || '(The answer came back empty.)';
+  // The short answer leads in bold on its own line; the sentence that supports it follows.
+  const lead = input.short && input.text.startsWith(`${input.short}. `) ? input.short : undefined;
+  const rest = safeContent(lead ? input.text.slice(lead.length + 2) : input.text).trim();
+  const body =
+    (lead ? `**${safeSnippet(lead)}**\n${rest}` : rest) || '(The answer came back empty.)';
   const note = input.note ? `\n-# ${safeContent(input.note).replace(/\s+/g, ' ').trim()}` : '';
   const heading = options.heading ? `**${safeContent(options.heading)}**\n` : '';
   let pieces = splitMessage(`${heading}${body}${note}`, LIMITS.content);
@@ -362,7 +369,7 @@ function articleLine(article: ArticleMeta, index: number): string {
   const meta = [
     article.source && safeSnippet(article.source),
     article.publishedAt?.slice(0, 10),
-    `${article.chunks} chunks`,
+    plural(article.chunks, 'chunk'),
   ]
     .filter(Boolean)
     .join(' · ');
@@ -459,7 +466,7 @@ export function formatStatus(view: StatusView): ReplyPayload {
   if (view.info) {
     fields.push({
       name: 'Index',
-      value: `${number(view.info.articles)} articles, ${number(view.info.chunks)} chunks`,
+      value: `${plural(view.info.articles, 'article')}, ${plural(view.info.chunks, 'chunk')}`,
       inline: true,
     });
     const built = Date.parse(view.info.builtAt);
@@ -565,7 +572,7 @@ export function formatProgress(progress: IndexProgress, upload?: string): string
 export function formatReindexDone(manifest: Manifest, upload?: string): string {
   const added = upload ? `Added \`${safeSnippet(upload)}\` to the corpus. ` : '';
   return truncate(
-    `✅ ${added}Re-indexed ${number(manifest.articles)} articles into ${number(manifest.chunks)} chunks in ${formatDuration(manifest.buildMs)}; the new index is live.`,
+    `✅ ${added}Re-indexed ${plural(manifest.articles, 'article')} into ${plural(manifest.chunks, 'chunk')} in ${formatDuration(manifest.buildMs)}; the new index is live.`,
     LIMITS.content,
   );
 }

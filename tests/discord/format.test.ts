@@ -318,6 +318,23 @@ describe('/sources pages', () => {
 });
 
 describe('status and re-index texts', () => {
+  it('counts in the singular for one article and one chunk', () => {
+    const status = formatStatus({
+      info: {
+        embedder: 'local-hash-v1',
+        answerer: 'extractive',
+        chunks: 1,
+        articles: 1,
+        builtAt: '2024-05-01T00:00:00Z',
+        indexDir: 'data/index',
+      },
+      uptimeMs: 1_000,
+      version: '0.1.0',
+      reindexing: false,
+    });
+    expect(JSON.stringify(status.embeds[0])).toContain('1 article, 1 chunk');
+  });
+
   it('shows index size, build time, models, uptime and version', () => {
     const status = formatStatus({
       info: {
@@ -364,5 +381,27 @@ describe('status and re-index texts', () => {
     expect(text).toBe(
       '❌ Re-index failed in `bad.json`: malformed JSON (Unexpected token)\nThe previous index keeps serving. The uploaded file `bad.json` was not kept.',
     );
+  });
+});
+
+describe('short answers in Discord replies', () => {
+  it('puts the short answer in bold on its own line, then the cited sentence once', () => {
+    const [reply] = formatCitedReplies({
+      text: '4 million euros. The mayor said the work cost 4 million euros. [1]',
+      short: '4 million euros',
+      citations: [],
+    });
+    expect(reply!.content).toBe(
+      '**4 million euros**\nThe mayor said the work cost 4 million euros. [1]',
+    );
+  });
+
+  it('escapes markdown inside the short answer so it cannot break the bold', () => {
+    const [reply] = formatCitedReplies({
+      text: 'a*b. A sentence. [1]',
+      short: 'a*b',
+      citations: [],
+    });
+    expect(reply!.content.startsWith('**a\\*b**\n')).toBe(true);
   });
 });

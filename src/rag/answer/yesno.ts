@@ -117,7 +117,11 @@ export function answerYesNo(
 }
 
 /** "Yes. <sentence> [1] <sentence> [2]": the verdict first, then each distinct supporting sentence, cited. */
-export function renderYesNo(v: YesNoAnswer): { answer: string; citations: Citation[] } {
+export function renderYesNo(v: YesNoAnswer): {
+  answer: string;
+  short: string;
+  citations: Citation[];
+} {
   const citations: Citation[] = [];
   const parts = [v.verdict === 'yes' ? 'Yes.' : 'No.'];
   for (const s of v.support) {
@@ -128,7 +132,7 @@ export function renderYesNo(v: YesNoAnswer): { answer: string; citations: Citati
     citations.push(c);
     parts.push(`${c.quote} [${c.n}]`);
   }
-  return { answer: parts.join(' '), citations };
+  return { answer: parts.join(' '), short: parts[0]!.slice(0, -1), citations };
 }
 
 /** One part of the question and the sentence that best supports it. */
