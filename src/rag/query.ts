@@ -187,8 +187,8 @@ const CLAUSE_BREAK = /[,;]\s*(?:and\s+|while\s+|but\s+|whereas\s+)?|\s(?:while|w
 // An outlet named as the source of what precedes it ("…, as reported by X", "according to X"):
 // a preposition, an optional article, an optional opening quote.
 const ATTRIBUTION_BEFORE = /\b(?:by|to|from|per|via|in)\s+(?:the\s+|a\s+|an\s+)?['‘"“]?$/i;
-// English determiners. One opening a noun phrase just before an outlet ("and the TechCrunch
-// article…", "the later Fortune piece…": at most one modifier between) starts a new part there.
+// English determiners. One opening a noun phrase just before an outlet ("and the Gazette
+// article…", "the later Planet piece…": at most one modifier between) starts a new part there.
 const NOUN_PHRASE_START =
   /\b(?:the|a|an|this|that|these|those|its|their|his|her|another|each|every)\s+(?:[\p{L}\p{N}-]+\s+)?['‘"“]?$/iu;
 /** A part needs this many topic words of its own (outlets and dates aside) to be searched alone. */

@@ -19,6 +19,7 @@ import type { Answer, Citation, Passage, Span, Summary, SummaryLength } from '..
 import { isFollowUp } from './analyze.js';
 import type { AnswerContext, Answerer, SummaryContext } from './answerer.js';
 import { citationFor } from './cite.js';
+import { answerYesNo, isYesNoQuestion, renderYesNo } from './yesno.js';
 import {
   coverageOf,
   nearSpelling,
@@ -139,6 +140,15 @@ export class ExtractiveAnswerer implements Answerer {
       return refuse(`it never mentions ${missing.join(', ')}`, 'missing-name', best);
     const features = featuresOf(q, best, missing.length, named);
     const probability = refusalProbability(features);
+    // multihop-branch hook (the lead may reshape it at merge): a yes/no question of several
+    // claims that no single sentence settles may be settled claim by claim (answer/yesno.ts).
+    const oneSettles = best.reading.missingNamed === 0 && best.reading.coverage >= YES_NO_COVERAGE;
+    if (!followUp && isYesNoQuestion(question) && !(oneSettles && probability >= 0.5)) {
+      const similarity = (a: string, b: string) => this.options.wordVectors?.similarity(a, b);
+      const v = answerYesNo(question, context.passages, { idf: this.options.idf, similarity });
+      if (v && v.support.length > 1)
+        return { question, ...renderYesNo(v), refused: false, answerer: this.id };
+    }
     const multi = q.terms.length >= MULTI_PART_TERMS && q.askedFor !== 'yesno';
     // Yes or No only when one sentence settles it: every name of the question in it, and most
     // of the question's words; otherwise saying either would be a guess.
