@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(
       args.values.json
         ? `${JSON.stringify(answerJson(answer))}\n`
-        : renderCited(answer.answer, answer.citations, answer.note),
+        : renderCited(answer.answer, answer.citations, answer.note, answer.short),
     );
     return 0;
   } catch (error) {

@@ -78,7 +78,9 @@ async function converse(engine: Engine, logger: Logger): Promise<void> {
 async function answerTurn(engine: Engine, line: string, history: Turn[], logger: Logger) {
   try {
     const answer = await engine.ask(line, { history });
-    process.stdout.write(`bot> ${renderCited(answer.answer, answer.citations, answer.note)}`);
+    process.stdout.write(
+      `bot> ${renderCited(answer.answer, answer.citations, answer.note, answer.short)}`,
+    );
     history.push({ question: answer.question, answer: answer.answer });
     if (history.length > MAX_TURNS) history.shift();
   } catch (error) {

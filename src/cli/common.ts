@@ -125,6 +125,7 @@ export function answerJson(a: Answer): Record<string, unknown> {
   return {
     question: a.question,
     answer: a.answer,
+    short: a.short ?? null,
     refused: a.refused,
     citations: a.citations.map(citationJson),
     ...(a.note ? { note: a.note } : {}),
@@ -142,17 +143,28 @@ export function summaryJson(s: Summary): Record<string, unknown> {
 /** "Title (Outlet, 2025-10-30)": how a source is named in the text renderings. */
 function sourceName(c: Citation): string {
   const where = [c.source, c.publishedAt?.slice(0, 10)].filter(Boolean).join(', ');
-  return `${c.title}${where ? ` (${where})` : ''}`;
+  return `${c.title || c.articleId}${where ? ` (${where})` : ''}`;
 }
 
-/** Human rendering: the text, then numbered sources with their quotes. */
-export function renderCited(text: string, citations: Citation[], note?: string): string {
-  const lines = [text];
+/**
+ * Human rendering: the short answer in bold first (ANSI bold on a terminal), the text, then the
+ * numbered sources. A quote already printed in the text is not printed again under its source.
+ */
+export function renderCited(
+  text: string,
+  citations: Citation[],
+  note?: string,
+  short?: string | null,
+): string {
+  const bold = (s: string): string => (process.stdout.isTTY ? `\u001b[1m${s}\u001b[22m` : s);
+  const body = short && text.startsWith(`${short}. `) ? text.slice(short.length + 2) : text;
+  const lines = short ? [bold(short), body] : [text];
   if (note) lines.push('', `(${note})`);
   if (citations.length > 0) {
     lines.push('', 'Sources:');
     for (const c of citations) {
-      lines.push(`[${c.n}] ${sourceName(c)}`, `    “${c.quote}”`);
+      lines.push(`[${c.n}] ${sourceName(c)}`);
+      if (!text.includes(c.quote)) lines.push(`    “${c.quote}”`);
       if (c.url) lines.push(`    ${c.url}`);
     }
   }

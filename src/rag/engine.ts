@@ -4,9 +4,11 @@
 import type { CoreConfig } from '../config.js';
 import { log, type Logger } from '../log.js';
 import type { Answerer } from './answer/answerer.js';
-import { ExtractiveAnswerer } from './answer/extractive.js';
+import { ExtractiveAnswerer, type Decision } from './answer/extractive.js';
 import { createEmbedder, type Embedder } from './embeddings/index.js';
 import { indexExists, loadIndex, type StoredIndex } from './store/index-store.js';
+import { foreignLanguageOf, languageName } from './language.js';
+import { setWordnetCacheDir } from './nlp/wordnet.js';
 import { retrieve } from './retrieve.js';
 import { cleanUserText } from './text.js';
 import type {
@@ -90,6 +92,11 @@ class LoadedEngine implements Engine {
     }
     if (!/[\p{L}\p{N}]/u.test(question))
       return refusal('Please ask a question about the story in words.');
+    const language = foreignLanguageOf(question);
+    if (language)
+      return refusal(
+        `I can only read questions in English for now, and this one looks like ${languageName(language)}. Please ask it in English.`,
+      );
     const history = (options.history ?? []).slice(-3).map((t) => ({
       question: cleanUserText(t.question).slice(0, this.config.MAX_QUESTION_CHARS),
       answer: t.answer,
@@ -172,14 +179,16 @@ async function createAnswerer(
 /** Loads the index in `config.INDEX_DIR` for the configured embedder (IndexError if unusable). */
 export async function openEngine(
   config: CoreConfig,
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; embedder?: Embedder; onDecision?: (d: Decision) => void } = {},
 ): Promise<Engine> {
   const logger = options.logger ?? log();
-  const embedder = await createEmbedder(config);
+  const embedder = options.embedder ?? (await createEmbedder(config));
   const index = loadIndex(config.INDEX_DIR, embedder.id);
+  setWordnetCacheDir(config.CACHE_DIR);
   const extractive = new ExtractiveAnswerer({
     idf: (stem) => index.lexical.idf(stem),
     wordVectors: embedder.wordVectors,
+    onDecision: options.onDecision,
   });
   const answerer = await createAnswerer(config, extractive, logger);
   return new LoadedEngine(config, index, embedder, answerer, logger);

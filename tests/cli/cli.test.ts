@@ -78,7 +78,7 @@ function expectAnswerShape(value: unknown): asserts value is {
   citations: Array<Record<string, unknown>>;
 } {
   const o = value as Record<string, unknown>;
-  expect(Object.keys(o).sort()).toEqual(['answer', 'citations', 'question', 'refused']);
+  expect(Object.keys(o).sort()).toEqual(['answer', 'citations', 'question', 'refused', 'short']);
   expect(typeof o.question).toBe('string');
   expect(typeof o.answer).toBe('string');
   expect(typeof o.refused).toBe('boolean');

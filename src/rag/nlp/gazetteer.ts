@@ -1,0 +1,86 @@
+/**
+ * Country names, capitals, demonyms and common alternative spellings from the maintained
+ * `world-countries` data set, so that "Beijing", "Chinese" and "China" — or "American", "US" and
+ * "United States" — are recognized as naming the same place.
+ */
+import { createRequire } from 'node:module';
+import { fold } from '../text.js';
+
+interface CountryRecord {
+  name: { common: string; official: string };
+  capital?: string[];
+  demonyms?: Record<string, { f: string; m: string }>;
+  altSpellings?: string[];
+}
+
+let groups: Map<string, Set<string>> | undefined;
+/** Capital city (folded) → the forms of its country's name; a capital is not its country. */
+const capitals = new Map<string, Set<string>>();
+
+/** Folded single words and phrases naming one country, grouped: each form → its whole group. */
+function load(): Map<string, Set<string>> {
+  if (groups) return groups;
+  groups = new Map();
+  let countries: CountryRecord[];
+  try {
+    const require = createRequire(import.meta.url);
+    countries = require('world-countries/countries.json') as CountryRecord[];
+  } catch {
+    return groups;
+  }
+  for (const c of countries) {
+    const forms = new Set<string>();
+    const addForm = (s: string | undefined): void => {
+      const f = fold(s ?? '')
+        .replace(/\./g, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+      // Two-letter codes ("IN", "US" lowercased) collide with English words; keep only known names.
+      if (f.length >= 3 || f === 'us' || f === 'uk') forms.add(f);
+    };
+    addForm(c.name.common);
+    addForm(c.name.official);
+    const eng = c.demonyms?.eng;
+    if (eng) {
+      addForm(eng.m);
+      addForm(eng.f);
+    }
+    for (const alt of c.altSpellings ?? [])
+      if (/^[A-Z]{2,3}$/.test(alt) || alt.length > 3) addForm(alt);
+    for (const f of forms) {
+      const group = groups.get(f);
+      if (group) for (const g of forms) group.add(g);
+      else groups.set(f, new Set(forms));
+    }
+    for (const cap of c.capital ?? []) {
+      const f = fold(cap).replace(/\./g, '').trim();
+      if (f.length >= 3 && !forms.has(f)) capitals.set(f, forms);
+    }
+  }
+  return groups;
+}
+
+/**
+ * How closely two place words name the same thing: 1 for forms of one country's name ("China",
+ * "Chinese"), 0.6 for a capital and its country ("Beijing", "China": news uses one for the
+ * other's government, but a visit to the city is not one to the country), else 0.
+ */
+export function placeRelation(a: string, b: string): number {
+  const fa = fold(a).replace(/\./g, '').trim();
+  const fb = fold(b).replace(/\./g, '').trim();
+  if (load().get(fa)?.has(fb)) return 1;
+  if (capitals.get(fa)?.has(fb) || capitals.get(fb)?.has(fa)) return 0.6;
+  return 0;
+}
+
+/** Every form naming the same country as `name` (folded), or an empty set for other words. */
+export function placeForms(name: string): ReadonlySet<string> {
+  return load().get(fold(name).replace(/\./g, '').trim()) ?? EMPTY;
+}
+
+/** True when `name` is a country, capital or demonym in the gazetteer. */
+export function isKnownPlace(name: string): boolean {
+  return placeForms(name).size > 0 || capitals.has(fold(name).replace(/\./g, '').trim());
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
