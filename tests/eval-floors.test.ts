@@ -16,7 +16,7 @@ import {
 const FLOORS = {
   'seed-questions.jsonl': { answerAccuracy: 0.58, refusalAccuracy: 0.7, falseRefusalRate: 0.2 },
   'seed-questions-holdout.jsonl': {
-    answerAccuracy: 0.65,
+    answerAccuracy: 0.6,
     refusalAccuracy: 0.85,
     falseRefusalRate: 0.33,
   },

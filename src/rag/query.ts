@@ -6,7 +6,7 @@
  *
  * Outlet names are learned from the indexed articles' `source` fields, never from a fixed list.
  */
-import { fold } from './text.js';
+import { fold, MONTHS } from './text.js';
 
 /** A place in the question that names something in the articles' metadata. */
 export interface Mention {
@@ -115,22 +115,8 @@ function isBoundary(text: string, i: number): boolean {
   return !/[\p{L}\p{N}]/u.test(text[i]!);
 }
 
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
-const MONTH_RE =
-  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+/** Month names and their abbreviations ("Sept.", "Oct"), built from the one month table. */
+const MONTH_RE = `(${MONTHS.map((m) => `${m.slice(0, 3)}(?:${m.slice(3, 4)}(?:${m.slice(4)})?)?`).join('|')})\\.?`;
 const DAY_RE = '(\\d{1,2})(?:st|nd|rd|th)?';
 const DATE_PATTERNS: Array<{
   re: RegExp;

@@ -25,7 +25,7 @@ import { sentenceText } from './chunk.js';
 import type { Embedder } from './embeddings/index.js';
 import { daysApart, findDates, questionParts, SourceMatcher, type QuestionPart } from './query.js';
 import type { StoredIndex } from './store/index-store.js';
-import { contentStems, fold, stem, STOPWORDS, tokenize } from './text.js';
+import { contentStems, fold, stem, STOPWORDS, tokenize, WORD } from './text.js';
 import type { Passage, Turn } from './types.js';
 
 export interface RetrieveOptions {
@@ -81,8 +81,6 @@ export const RETRIEVAL_TUNING = {
 
 /** Sentence stem sets kept per index (a hot story's chunks are scored again and again). */
 const SENTENCE_CACHE_SIZE = 2_048;
-
-const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
 
 /**
  * Content stems of a text: the same terms `contentStems` gives, but folding the text once

@@ -14,7 +14,7 @@ import type { WordVectors } from '../embeddings/wordvectors.js';
 import { sentenceText } from '../chunk.js';
 import { analyze, type Analysis } from '../nlp/english.js';
 import { placeForms } from '../nlp/gazetteer.js';
-import { STOPWORDS, tokenize } from '../text.js';
+import { monthName, STOPWORDS, tokenize } from '../text.js';
 import { summarizeStory } from '../summarize.js';
 import type { Answer, Citation, Passage, Span, Summary } from '../types.js';
 import { isFollowUp } from './analyze.js';
@@ -263,21 +263,6 @@ const MAX_MISSING_SHARE = 0.25;
 /** Coverage several sentences must reach together to answer a multi-part question. */
 const MULTI_PART_COVERAGE = 0.6;
 
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /**
  * The article's title, outlet and date as words ("October 13, 2023"), so that a question naming
  * the outlet or the day is matched by the article's metadata, not only by its text.
@@ -286,7 +271,7 @@ function articleMetaText(passage: Passage): string {
   const { title, source, publishedAt } = passage.article;
   const date = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?/.exec(publishedAt ?? '');
   const words = date
-    ? `${MONTH_NAMES[Number(date[2]) - 1] ?? ''} ${Number(date[3])}, ${date[1]} ${date[4] ?? ''}`
+    ? `${monthName(Number(date[2]))} ${Number(date[3])}, ${date[1]} ${date[4] ?? ''}`
     : '';
   return [title, source ?? '', words].join('\n');
 }

@@ -253,11 +253,18 @@ export function termMatch(
     if (related > 0) return 0.9 * related;
     if (nearSpelling(term.word, token.word)) return 0.85;
   }
-  if (term.proper) return 0;
-  const sim = vectors?.similarity(term.lemma, token.lemma);
+  if (term.proper || !vectors) return 0;
+  // Word vectors place very common words near each other ("take" ~ "mark", "day" ~ "year"):
+  // only words past the most frequent few hundred may stand in for one another.
+  if ((vectors.rank(term.lemma) ?? Infinity) < COMMON_RANK) return 0;
+  if ((vectors.rank(token.lemma) ?? Infinity) < COMMON_RANK) return 0;
+  const sim = vectors.similarity(term.lemma, token.lemma);
   if (sim !== undefined && sim >= SIMILAR) return Math.min(0.8, sim);
   return 0;
 }
+
+/** Frequency rank under which a word is too common to match by word-vector similarity. */
+const COMMON_RANK = 500;
 
 /** Similarity of word vectors above which two words count as a paraphrase. */
 const SIMILAR = 0.72;
@@ -556,7 +563,8 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       // "How many *tons*": a count of something else ("10%") is a weak fit.
       if (q.focus && !NUMBER_NOUNS.has(q.focus))
         for (const c of out)
-          if (!tokens.slice(c.first, c.last + 2).some((t) => t.lemma === q.focus)) c.kindFit -= 0.25;
+          if (!tokens.slice(c.first, c.last + 2).some((t) => t.lemma === q.focus))
+            c.kindFit -= 0.25;
       break;
     case 'name':
       names(1);
