@@ -19,6 +19,7 @@
  * Weights were set on the dev half of MultiHop-RAG and checked on its test half (see
  * src/bench/multihop.ts); nothing here knows that dataset's outlets or wording.
  */
+import { LRUCache } from 'lru-cache';
 import { isFollowUp } from './answer/analyze.js';
 import { sentenceText } from './chunk.js';
 import type { Embedder } from './embeddings/index.js';
@@ -35,9 +36,6 @@ export interface RetrieveOptions {
   depth?: number;
 }
 
-/** RRF constant: larger values flatten the advantage of the very first ranks. */
-export const RRF_K = 60;
-
 export interface RankedChunk {
   row: number;
   score: number;
@@ -49,16 +47,6 @@ export function lexicalQuery(question: string, previous?: string): Map<string, n
   for (const s of contentStems(question)) q.set(s, (q.get(s) ?? 0) + 1);
   if (previous) for (const s of contentStems(previous)) if (!q.has(s)) q.set(s, 0.5);
   return q;
-}
-
-/** Fuses rankings (best first) by reciprocal rank; ties keep the lower row. */
-export function reciprocalRankFusion(rankings: number[][], k = RRF_K): RankedChunk[] {
-  const scores = new Map<number, number>();
-  for (const ranking of rankings)
-    ranking.forEach((row, rank) => scores.set(row, (scores.get(row) ?? 0) + 1 / (k + rank + 1)));
-  return [...scores]
-    .map(([row, score]) => ({ row, score }))
-    .sort((a, b) => b.score - a.score || a.row - b.row);
 }
 
 /** Tuning, measured on the MultiHop-RAG dev split (notes in the benchmark log). */
@@ -117,7 +105,9 @@ class IndexFacts {
   private readonly articleSource: Int32Array;
   /** Publication date of each article row as a `YYYY-MM-DD` string ('' when unknown). */
   private readonly articleDate: string[];
-  private readonly sentences = new Map<number, Array<Set<string>>>();
+  private readonly sentences = new LRUCache<number, Array<Set<string>>>({
+    max: SENTENCE_CACHE_SIZE,
+  });
 
   constructor(private readonly index: StoredIndex) {
     const articles = index.articles;
@@ -176,17 +166,10 @@ class IndexFacts {
   /** Stem sets of a chunk's sentences (title and metadata excluded), cached. */
   sentenceStems(row: number): Array<Set<string>> {
     let sets = this.sentences.get(row);
-    if (sets) {
-      // Refresh its place in the LRU order.
-      this.sentences.delete(row);
-      this.sentences.set(row, sets);
-      return sets;
-    }
+    if (sets) return sets;
     const chunk = this.index.chunk(row);
     sets = chunk.sentences.map((span) => quickStems(sentenceText(chunk, span)));
     this.sentences.set(row, sets);
-    if (this.sentences.size > SENTENCE_CACHE_SIZE)
-      this.sentences.delete(this.sentences.keys().next().value!);
     return sets;
   }
 }

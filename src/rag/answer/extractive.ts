@@ -9,13 +9,14 @@
  * decision to answer or refuse. Answers lead with the short span when the question asks for a
  * thing, then the one supporting sentence, cited.
  */
+import { LRUCache } from 'lru-cache';
 import type { WordVectors } from '../embeddings/wordvectors.js';
 import { sentenceText } from '../chunk.js';
 import { analyze, type Analysis } from '../nlp/english.js';
 import { placeForms } from '../nlp/gazetteer.js';
-import { LruMap } from '../../discord/lru.js';
 import { monthName, STOPWORDS, tokenize } from '../text.js';
-import type { Answer, Citation, Passage, Span, Summary, SummaryLength } from '../types.js';
+import { summarizeStory } from '../summarize.js';
+import type { Answer, Citation, Passage, Span, Summary } from '../types.js';
 import { isFollowUp } from './analyze.js';
 import type { AnswerContext, Answerer, SummaryContext } from './answerer.js';
 import { citationFor } from './cite.js';
@@ -82,7 +83,7 @@ const MULTI_PART_TERMS = 8;
 export class ExtractiveAnswerer implements Answerer {
   readonly id = 'extractive';
   /** Analyses of passage sentences, by chunk id and offset (the same passages recur). */
-  private readonly analyses = new LruMap<string, Analysis>(4_096);
+  private readonly analyses = new LRUCache<string, Analysis>({ max: 4_096 });
 
   constructor(private readonly options: ExtractiveOptions) {}
 
@@ -261,73 +262,11 @@ export class ExtractiveAnswerer implements Answerer {
     return this.summarizeSync(context);
   }
 
-  /**
-   * Picks central, non-redundant sentences (greedy maximal marginal relevance), leaning towards
-   * article leads and the focus when given, then prints them in story order, each cited.
-   */
+  /** Summaries: see src/rag/summarize.ts. */
   summarizeSync(context: SummaryContext): Summary {
-    const count = SUMMARY_SENTENCES[context.length];
-    const vectors = this.options.wordVectors;
-    const focus = context.focus ? readQuestion(context.focus, vectors) : undefined;
-    const sentences = context.passages.flatMap((passage, rank) =>
-      passage.chunk.sentences.map((span, i) => {
-        const text = sentenceText(passage.chunk, span);
-        return {
-          passage,
-          span,
-          rank,
-          text,
-          bag: this.bag(text),
-          lead: passage.chunk.ordinal === 0 && i < 2,
-        };
-      }),
-    );
-    const usable = sentences.filter((s) => s.bag.size >= 3);
-    if (usable.length === 0) return { summary: REFUSAL, citations: [], answerer: this.id };
-    const centroid = new Map<string, number>();
-    for (const s of usable) for (const [k, v] of s.bag) centroid.set(k, (centroid.get(k) ?? 0) + v);
-    const relevance = usable.map((s) => {
-      let r = cosine(s.bag, centroid) + (s.lead ? 0.15 : 0) - s.rank * 0.01;
-      if (focus && focus.terms.length > 0)
-        r += 1.5 * readSentence(focus, s.text, analyze(s.text), vectors).coverage;
-      return r;
-    });
-    const picked: number[] = [];
-    while (picked.length < Math.min(count, usable.length)) {
-      let bestI = -1;
-      let bestScore = -Infinity;
-      usable.forEach((s, i) => {
-        if (picked.includes(i)) return;
-        const redundancy = Math.max(0, ...picked.map((p) => cosine(s.bag, usable[p]!.bag)));
-        const score = 0.7 * relevance[i]! - 0.3 * redundancy;
-        if (score > bestScore) {
-          bestScore = score;
-          bestI = i;
-        }
-      });
-      if (bestI < 0) break;
-      picked.push(bestI);
-    }
-    const ordered = picked
-      .map((i) => usable[i]!)
-      .sort((a, b) => storyOrder(a.passage, b.passage) || a.span.start - b.span.start)
-      .map((s) => ({ passage: s.passage, spans: [s.span], text: s.text }));
-    const { answer, citations } = composeCited(ordered);
-    return { summary: answer, citations, answerer: this.id };
-  }
-
-  /** IDF-weighted bag of stems of a sentence, for summary similarity. */
-  private bag(text: string): Map<string, number> {
-    const bag = new Map<string, number>();
-    for (const t of tokenize(text)) {
-      if (STOPWORDS.has(t.word)) continue;
-      bag.set(t.stem, (bag.get(t.stem) ?? 0) + this.options.idf(t.stem));
-    }
-    return bag;
+    return summarizeStory({ ...context, idf: this.options.idf }, this.id, REFUSAL);
   }
 }
-
-const SUMMARY_SENTENCES: Record<SummaryLength, number> = { short: 2, medium: 4, long: 8 };
 
 /** Share of a question's names that may be missing from the passages before it is refused (3+ names). */
 const MAX_MISSING_SHARE = 0.25;
@@ -488,17 +427,4 @@ function storyOrder(a: Passage, b: Passage): number {
   if (a.chunk.articleId !== b.chunk.articleId)
     return a.chunk.articleId < b.chunk.articleId ? -1 : 1;
   return a.chunk.start - b.chunk.start;
-}
-
-function cosine(a: Map<string, number>, b: Map<string, number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (const [k, v] of a) {
-    na += v * v;
-    const w = b.get(k);
-    if (w) dot += v * w;
-  }
-  for (const v of b.values()) nb += v * v;
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }
