@@ -141,8 +141,8 @@ export class ExtractiveAnswerer implements Answerer {
       return refuse(`it never mentions ${missing.join(', ')}`, 'missing-name', best);
     const features = featuresOf(q, best, missing.length, named);
     const probability = refusalProbability(features);
-    // multihop-branch hook (the lead may reshape it at merge): a yes/no question of several
-    // claims that no single sentence settles may be settled claim by claim (answer/yesno.ts).
+    // A yes/no question of several claims ("did both outlets report…") that no single sentence
+    // settles may be settled claim by claim, each claim by its own sentence (answer/yesno.ts).
     const oneSettles = best.reading.missingNamed === 0 && best.reading.coverage >= YES_NO_COVERAGE;
     if (!followUp && isYesNoQuestion(question) && !(oneSettles && probability >= 0.5)) {
       const similarity = (a: string, b: string) => this.options.wordVectors?.similarity(a, b);
