@@ -66,6 +66,10 @@ interface Unit {
    * headline names the topic that its sentences leave implicit ("the bridge").
    */
   headedCoverage: number;
+  /** Per question term, its match in the sentence or (exactly) in the article heading. */
+  headedMatches: number[];
+  /** Per question term, its match in the sentence or, weighted down, elsewhere in its passage. */
+  contextMatches: number[];
   score: number;
 }
 
@@ -178,16 +182,21 @@ export class ExtractiveAnswerer implements Answerer {
   /** Several sentences that together cover a long, multi-part question, in story order. */
   private combine(q: ReadQuestion, units: Unit[]): Unit[] {
     const chosen: Unit[] = [];
+    // What the sentences say together, and (weighted less) what their passages say around them.
     const union = (list: Unit[]): number =>
       coverageOf(
         q.terms,
-        q.terms.map((_, i) => Math.max(0, ...list.map((u) => u.reading.matches[i]!))),
+        q.terms.map(
+          (_, i) =>
+            0.7 * Math.max(0, ...list.map((u) => u.headedMatches[i]!)) +
+            0.3 * Math.max(0, ...list.map((u) => u.contextMatches[i]!)),
+        ),
       );
     while (chosen.length < MAX_ANSWER_UNITS) {
       const next = units
-        .filter((u) => !chosen.includes(u) && u.reading.coverage >= 0.25)
+        .filter((u) => !chosen.includes(u) && u.headedCoverage >= 0.2)
         .map((u) => ({ u, gain: union([...chosen, u]) - union(chosen) }))
-        .filter((x) => x.gain >= 0.08)
+        .filter((x) => x.gain >= 0.05)
         .sort((a, b) => b.gain - a.gain || b.u.score - a.u.score)[0];
       if (!next) break;
       chosen.push(next.u);
@@ -225,16 +234,14 @@ export class ExtractiveAnswerer implements Answerer {
         Math.max(metaReading?.matches[i] ?? 0, ...sentences.map((s) => s.reading.matches[i]!)),
       );
       for (const s of sentences) {
-        const contextCoverage = coverageOf(
-          q.terms,
-          s.reading.matches.map((m, i) => Math.max(m, 0.8 * passageMatches[i]!)),
+        const contextMatches = s.reading.matches.map((m, i) =>
+          Math.max(m, 0.8 * passageMatches[i]!),
         );
-        const headedCoverage = coverageOf(
-          q.terms,
-          s.reading.matches.map((m, i) =>
-            Math.max(m, (metaReading?.matches[i] ?? 0) === 1 ? 0.8 : 0),
-          ),
+        const contextCoverage = coverageOf(q.terms, contextMatches);
+        const headedMatches = s.reading.matches.map((m, i) =>
+          Math.max(m, (metaReading?.matches[i] ?? 0) === 1 ? 0.8 : 0),
         );
+        const headedCoverage = coverageOf(q.terms, headedMatches);
         const strictMissing = STRICT_KINDS.has(q.askedFor) && !s.reading.short;
         const score =
           0.75 * headedCoverage +
@@ -251,6 +258,8 @@ export class ExtractiveAnswerer implements Answerer {
           reading: s.reading,
           contextCoverage,
           headedCoverage,
+          headedMatches,
+          contextMatches,
           score,
         });
       }
@@ -271,7 +280,7 @@ export class ExtractiveAnswerer implements Answerer {
 /** Share of a question's names that may be missing from the passages before it is refused (3+ names). */
 const MAX_MISSING_SHARE = 0.25;
 /** Coverage several sentences must reach together to answer a multi-part question. */
-const MULTI_PART_COVERAGE = 0.6;
+const MULTI_PART_COVERAGE = 0.5;
 
 /**
  * The article's title, outlet and date as words ("October 13, 2023"), so that a question naming
@@ -344,7 +353,7 @@ function featuresOf(
     coverage: best.headedCoverage,
     contextCoverage: best.contextCoverage,
     heaviestMissing,
-    missingNamedInSentence: named > 0 ? r.missingNamed / named : 0,
+    missingNamedInSentence: named > 0 ? Math.min(1, r.missingNamed / named) : 0,
     missingNamedAnywhere: named > 0 ? missingAnywhere / named : 0,
     missingNumber: r.missingNumbers > 0 ? 1 : 0,
     negationMismatch: r.negationMismatch ? 1 : 0,
