@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadBotConfig } from '../src/config.js';
 import { buildIndex } from '../src/rag/build.js';
-import { fakeBotToken, snowflake, startDiscordStandIn } from '../tests/support/discord-standin.js';
+import { fakeBotToken, snowflake, startDiscordStandIn } from '../testkit/discord/standin.js';
 import { callbackOf, originalEditOf, percentile, startBotProcess } from './lib/discord-bench.js';
 
 const QUESTIONS = [

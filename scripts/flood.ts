@@ -33,7 +33,7 @@ import {
   snowflake,
   startDiscordStandIn,
   type RecordedRequest,
-} from '../tests/support/discord-standin.js';
+} from '../testkit/discord/standin.js';
 import {
   interactionTokenOf,
   originalEditOf,

@@ -68,12 +68,12 @@ import {
   startDiscordStandIn,
   validateMessageBody,
   type RecordedRequest,
-} from '../tests/support/discord-standin.js';
+} from '../testkit/discord/standin.js';
 import {
   jsonReply,
   startOpenAiStandIn,
   type OpenAiStandIn,
-} from '../tests/support/openai-standin.js';
+} from '../testkit/openai.js';
 import { callbackOf, originalEditOf, startBotProcess } from './lib/discord-bench.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));

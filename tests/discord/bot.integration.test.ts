@@ -23,8 +23,8 @@ import {
   startDiscordStandIn,
   type DiscordStandIn,
   type RecordedRequest,
-} from '../support/discord-standin.js';
-import { jsonReply, startOpenAiStandIn, type OpenAiStandIn } from '../support/openai-standin.js';
+} from '../../testkit/discord/standin.js';
+import { jsonReply, startOpenAiStandIn, type OpenAiStandIn } from '../../testkit/openai.js';
 
 const FIXTURES = path.resolve('tests/fixtures/discord');
 /** The word-vector table is converted once per machine; throwaway cache dirs share it. */

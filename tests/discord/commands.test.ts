@@ -9,7 +9,7 @@ import { commandPayloads, isCommand, loadCommands } from '../../src/discord/comm
 import { isBotEvent } from '../../src/discord/event.js';
 import { loadEvents } from '../../src/discord/bot.js';
 import { deployCommands } from '../../scripts/deploy-commands.js';
-import { fakeBotToken, startDiscordStandIn } from '../support/discord-standin.js';
+import { fakeBotToken, startDiscordStandIn } from '../../testkit/discord/standin.js';
 
 const run = promisify(execFile);
 

@@ -18,7 +18,7 @@ import {
   startDiscordStandIn,
   type DiscordStandIn,
   type RecordedRequest,
-} from '../support/discord-standin.js';
+} from '../../testkit/discord/standin.js';
 
 /** Guild ids whose shard (id >> 22 mod 2) is 0 and 1. */
 const GUILD_ON_SHARD_0 = (1_000_000_000n << 22n).toString();

@@ -16,7 +16,7 @@ import {
   snowflake,
   startDiscordStandIn,
   type DiscordStandIn,
-} from '../support/discord-standin.js';
+} from '../../testkit/discord/standin.js';
 
 const ENTRY = path.resolve('src/cli/bot.ts');
 /** tsx by absolute path, since the process runs from an empty directory. */

@@ -68,9 +68,9 @@ import {
   validateMessageBody,
   withoutContent,
   type Json,
-} from './discord-rules.ts';
+} from './rules.ts';
 
-export { snowflake, computePings, validateMessageBody, LIMITS } from './discord-rules.ts';
+export { snowflake, computePings, validateMessageBody, LIMITS } from './rules.ts';
 
 /** A user as the stand-in knows it (Discord API shape). */
 export interface StandInUser {
