@@ -69,11 +69,7 @@ import {
   validateMessageBody,
   type RecordedRequest,
 } from '../testkit/discord/standin.js';
-import {
-  jsonReply,
-  startOpenAiStandIn,
-  type OpenAiStandIn,
-} from '../testkit/openai.js';
+import { jsonReply, startOpenAiStandIn, type OpenAiStandIn } from '../testkit/openai.js';
 import { callbackOf, originalEditOf, startBotProcess } from './lib/discord-bench.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
