@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       CACHE_DIR: path.join(dir, 'cache'),
       WORD_VECTORS_DIR: path.resolve('data/cache/wordvectors'),
       FEEDBACK_FILE: path.join(dir, 'feedback.jsonl'),
+      DATABASE_URL: path.join(dir, 'storybot.db'),
       GUILD_MAX_CONCURRENT: String(Math.ceil(concurrency / guildCount)),
       USER_COOLDOWN_SECONDS: '5',
       LOG_LEVEL: 'warn',

@@ -709,6 +709,7 @@ async function discordLivePass(
     DISCORD_TOKEN: fakeBotToken(discord.botUser.id),
     DISCORD_CLIENT_ID: discord.applicationId,
     FEEDBACK_FILE: path.join(root, 'feedback.jsonl'),
+    DATABASE_URL: path.join(root, 'storybot.db'),
     GUILD_MAX_CONCURRENT: '1000',
     USER_COOLDOWN_SECONDS: '5',
     ANSWERER: 'openai',

@@ -24,6 +24,8 @@ export interface AskOptions {
   /** Earlier turns, oldest first; used to resolve follow-ups like "and what about Japan?". */
   history?: Turn[];
   signal?: AbortSignal;
+  /** Answer with the offline extractive answerer even when a model is configured (a server's choice). */
+  extractive?: boolean;
 }
 
 export interface SummaryOptions {
@@ -67,6 +69,8 @@ class LoadedEngine implements Engine {
     private readonly embedder: Embedder,
     private readonly answerer: Answerer,
     private readonly logger: Logger,
+    /** The offline answerer, for callers that ask for it (`AskOptions.extractive`). */
+    private readonly extractive: Answerer = answerer,
   ) {
     this.articles = index.articles;
   }
@@ -91,17 +95,16 @@ class LoadedEngine implements Engine {
     }
     if (!/[\p{L}\p{N}]/u.test(question))
       return refusal('Please ask a question about the story in words.');
-    const history = (options.history ?? [])
-      .slice(-3)
-      .map((t) => ({
-        question: cleanUserText(t.question).slice(0, this.config.MAX_QUESTION_CHARS),
-        answer: t.answer,
-      }));
+    const history = (options.history ?? []).slice(-3).map((t) => ({
+      question: cleanUserText(t.question).slice(0, this.config.MAX_QUESTION_CHARS),
+      answer: t.answer,
+    }));
     const passages = await retrieve(this.index, this.embedder, question, {
       k: this.config.TOP_K,
       history,
     });
-    return this.answerer.answer(question, { passages, history, signal: options.signal });
+    const answerer = options.extractive ? this.extractive : this.answerer;
+    return answerer.answer(question, { passages, history, signal: options.signal });
   }
 
   async summarize(options: SummaryOptions = {}): Promise<Summary> {
@@ -176,7 +179,7 @@ export async function openEngine(
     wordVectors: embedder.wordVectors,
   });
   const answerer = await createAnswerer(config, extractive, logger);
-  return new LoadedEngine(config, index, embedder, answerer, logger);
+  return new LoadedEngine(config, index, embedder, answerer, logger, extractive);
 }
 
 /** Builds the index first when none exists (saying so through the logger), then opens it. */

@@ -161,19 +161,19 @@ describe('the bot over the wire, with the extractive answerer', () => {
     expect((await h.discord.waitForRequest(isCallback(again))).body.data.content).toContain(
       'already',
     );
-    const lines = (await readFile(h.config.FEEDBACK_FILE, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const rows = await h.bot.ctx.state.db.selectFrom('feedback').selectAll().execute();
     const answerId = parseCustomId(up!.custom_id)!;
-    expect(lines).toEqual([
+    expect(rows).toEqual([
       expect.objectContaining({
-        answerId: (answerId as { answerId: string }).answerId,
+        answer_id: (answerId as { answerId: string }).answerId,
         question: 'What did engineers blame for the damage?',
         vote: 'up',
       }),
     ]);
-    expect(JSON.stringify(lines)).not.toContain(user.id);
+    expect(JSON.stringify(rows)).not.toContain(user.id);
+    const logged = await h.bot.ctx.state.db.selectFrom('answers').selectAll().execute();
+    expect(logged.some((r) => r.id === rows[0]!.answer_id)).toBe(true);
+    expect(JSON.stringify(logged)).not.toContain(user.id);
   });
 
   it('replies to a mention with a cited answer', async () => {

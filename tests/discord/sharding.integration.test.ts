@@ -63,6 +63,7 @@ describe('the bot under the ShardingManager', () => {
       CACHE_DIR: path.join(dir, 'cache'),
       WORD_VECTORS_DIR: path.resolve('data/cache/wordvectors'),
       FEEDBACK_FILE: path.join(dir, 'feedback.jsonl'),
+      DATABASE_URL: path.join(dir, 'storybot.db'),
       LOG_LEVEL: 'error',
     };
     Object.assign(process.env, env);

@@ -73,6 +73,7 @@ describe('npm start', () => {
         CACHE_DIR: path.join(dir, 'cache'),
         WORD_VECTORS_DIR: path.resolve('data/cache/wordvectors'),
         FEEDBACK_FILE: path.join(dir, 'feedback.jsonl'),
+        DATABASE_URL: path.join(dir, 'storybot.db'),
         LOG_LEVEL: 'info',
       };
       await buildIndex({ config: loadConfig(env) });

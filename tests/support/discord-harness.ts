@@ -81,6 +81,7 @@ export async function startHarness(
     CACHE_DIR: path.join(dir, 'cache'),
     WORD_VECTORS_DIR,
     FEEDBACK_FILE: path.join(dir, 'feedback.jsonl'),
+    DATABASE_URL: path.join(dir, 'storybot.db'),
     ADMIN_ROLE_IDS: ADMIN_ROLE,
     USER_COOLDOWN_SECONDS: '30',
     LOG_LEVEL: 'silent',
