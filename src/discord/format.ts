@@ -548,6 +548,8 @@ export const notices = {
   shuttingDown: () => 'The bot is restarting; please ask again in a minute.',
   notAdmin: () =>
     'Only server admins (Manage Server, or the configured admin roles/users) can re-index.',
+  adminOnly: (command: string) =>
+    `Only server admins (Manage Server, or the configured admin roles/users) can use /${command}.`,
   reindexBusy: () =>
     'A re-index is already running; you will be able to start another when it finishes.',
   emptyQuestion: () => 'Ask me something about the story, for example: "What happened first?"',

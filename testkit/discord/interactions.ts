@@ -154,11 +154,30 @@ export function createInteractions(world: World, gateway: Gateway, messaging: Me
     };
   }
 
+  /** Channel options (type 7), at any depth, resolved as Discord resolves them for the payload. */
+  function resolvedChannels(options: Json[]): Json {
+    const found: Json = {};
+    for (const option of options) {
+      if (option.type === 7) {
+        const channel = channels.get(String(option.value));
+        if (channel) found[channel.id] = { ...channel, permissions: '0' };
+      }
+      if (Array.isArray(option.options)) Object.assign(found, resolvedChannels(option.options));
+    }
+    return found;
+  }
+
   function commandOptions(
     init: InteractionInit,
     channelId: string,
   ): { options: Json[]; resolved?: Json } {
-    if (Array.isArray(init.options)) return { options: init.options as Json[] };
+    if (Array.isArray(init.options)) {
+      const options = init.options as Json[];
+      const channelsById = resolvedChannels(options);
+      return Object.keys(channelsById).length > 0
+        ? { options, resolved: { channels: channelsById } }
+        : { options };
+    }
     const options: Json[] = Object.entries(init.options ?? {}).map(([name, value]) => {
       const type =
         typeof value === 'string'

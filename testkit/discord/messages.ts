@@ -20,6 +20,8 @@ import type {
   Reply,
   RequestContext,
   StandInUser,
+  ForumPostInit,
+  StandInOverwrite,
 } from './types.ts';
 import { MESSAGE_FLAGS, type World } from './world.ts';
 
@@ -40,6 +42,7 @@ export function createMessaging(world: World, gateway: Gateway) {
     knownUser,
     memberJson,
     threadJson,
+    overwriteJson,
     isThread,
     storeMessage,
     findChannel,
@@ -320,6 +323,49 @@ export function createMessaging(world: World, gateway: Gateway) {
     dispatch('MESSAGE_CREATE', message);
     return message;
   }
-  return { hostFile, createBotMessage, editMessage, createThread, sendMessage };
+  /** A user's forum post: the thread (THREAD_CREATE), then its starter message with the thread's id. */
+  function sendForumPost(init: ForumPostInit): { thread: Json; message: Json } {
+    const forum = channels.get(init.channelId);
+    if (forum?.type !== 15)
+      throw new Error(`discord-standin: ${init.channelId} is not a forum channel (type 15)`);
+    const author = knownUser({ ...init.author, id: init.author?.id ?? testerUser.id });
+    const id = snowflake();
+    const thread = threadJson(id, forum.guild_id, forum.id, init.title, 11, author.id);
+    const tags: Json[] = forum.available_tags ?? [];
+    thread.applied_tags = (init.tags ?? []).map((name) => {
+      const tag = tags.find((t) => t.name === name);
+      if (!tag) throw new Error(`discord-standin: forum ${forum.id} has no tag ${name}`);
+      return tag.id;
+    });
+    channels.set(id, thread);
+    guilds.get(forum.guild_id)?.channelIds.push(id);
+    forum.last_message_id = id;
+    if (sessions.size > 0) dispatch('THREAD_CREATE', { ...thread, newly_created: true });
+    const message = sendMessage({
+      id,
+      channelId: id,
+      content: init.content ?? '',
+      author,
+      raw: init.raw,
+    });
+    return { thread, message };
+  }
+
+  /** Replaces a channel's overwrites, as a server admin editing the channel would. */
+  function setChannelOverwrites(channelId: string, overwrites: StandInOverwrite[]): void {
+    const channel = findChannel(channelId);
+    channel.permission_overwrites = overwrites.map(overwriteJson);
+    if (sessions.size > 0) dispatch('CHANNEL_UPDATE', channel);
+  }
+
+  return {
+    hostFile,
+    createBotMessage,
+    editMessage,
+    createThread,
+    sendMessage,
+    sendForumPost,
+    setChannelOverwrites,
+  };
 }
 export type Messaging = ReturnType<typeof createMessaging>;

@@ -157,7 +157,7 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
   } = recorder;
   const { wss, connections, dispatch, closeGatewayConnections } = gateway;
   const { sendInteraction } = interactions;
-  const { sendMessage } = messaging;
+  const { sendMessage, sendForumPost, setChannelOverwrites } = messaging;
 
   const server = createServer((req, res) => {
     void handle(req, res);
@@ -240,6 +240,8 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
     dispatch,
     sendInteraction,
     sendMessage,
+    sendForumPost,
+    setChannelOverwrites,
     closeGatewayConnections,
     faults: faults.api,
     close,

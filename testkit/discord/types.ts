@@ -17,12 +17,36 @@ export interface StandInUser {
 export interface StandInChannelInit {
   id?: string;
   name?: string;
-  /** Discord channel type: 0 text (default), 11 public thread, 12 private thread, 2 voice, 4 category, 5 news. */
+  /** Discord channel type: 0 text (default), 11 public thread, 12 private thread, 2 voice, 4 category, 5 news, 15 forum. */
   type?: number;
+  /** For forums: the names of the tags posts can carry. */
+  tags?: string[];
+  /** Permission overwrites (role or member), as Discord stores them on the channel. */
+  overwrites?: StandInOverwrite[];
   /** For threads: the text channel they live in (default: the guild's first text channel). */
   parentId?: string;
   /** For threads: who started it (defaults to the bot). */
   ownerId?: string;
+}
+
+/** A channel permission overwrite: `type` 0 for a role (the guild id is @everyone), 1 for a member. */
+export interface StandInOverwrite {
+  id: string;
+  type: 0 | 1;
+  allow?: bigint | string;
+  deny?: bigint | string;
+}
+
+/** A new forum post: a thread in a forum channel whose starter message is the post's body. */
+export interface ForumPostInit {
+  /** The forum channel (type 15). */
+  channelId: string;
+  title: string;
+  content?: string;
+  /** Names of the forum's tags to apply. */
+  tags?: string[];
+  author?: Partial<StandInUser>;
+  raw?: Record<string, unknown>;
 }
 
 /** A role in a configured guild. */
@@ -264,6 +288,10 @@ export interface DiscordStandIn {
   sendInteraction(init?: InteractionInit): any;
   /** Dispatches MESSAGE_CREATE, stores the message and returns it. */
   sendMessage(init?: MessageInit): any;
+  /** Creates a forum post as a user would: THREAD_CREATE, then the starter message (same id as the thread). */
+  sendForumPost(init: ForumPostInit): { thread: any; message: any };
+  /** Replaces a channel's permission overwrites and tells the clients (CHANNEL_UPDATE). */
+  setChannelOverwrites(channelId: string, overwrites: StandInOverwrite[]): void;
   /** Closes every live gateway connection with `code` (default 4000, which discord.js resumes from). */
   closeGatewayConnections(code?: number, options?: { invalidateSessions?: boolean }): Promise<void>;
   faults: StandInFaults;

@@ -5,7 +5,13 @@
  */
 import { PermissionFlagsBits } from 'discord.js';
 import { ApiError, PRIVILEGED_INTENTS, snowflake, type Json } from './rules.ts';
-import type { InteractionState, StandInGuildInit, StandInOptions, StandInUser } from './types.ts';
+import type {
+  InteractionState,
+  StandInGuildInit,
+  StandInOptions,
+  StandInOverwrite,
+  StandInUser,
+} from './types.ts';
 
 export const API_PREFIX = '/api/v10';
 export const MESSAGE_FLAGS = {
@@ -174,7 +180,10 @@ export function createWorld(options: StandInOptions) {
       const type = c.type ?? 0;
       if (type === 11 || type === 12) continue; // threads need their parent first
       const id = c.id ?? snowflake();
-      channels.set(id, textChannelJson(id, guildId, c.name ?? `channel-${i + 1}`, type, i));
+      const channel = textChannelJson(id, guildId, c.name ?? `channel-${i + 1}`, type, i);
+      channel.permission_overwrites = (c.overwrites ?? []).map(overwriteJson);
+      if (type === 15) Object.assign(channel, forumFields(c.tags ?? []));
+      channels.set(id, channel);
       channelIds.push(id);
       if (type === 0 && !firstText) firstText = id;
     }
@@ -270,6 +279,29 @@ export function createWorld(options: StandInOptions) {
       rate_limit_per_user: 0,
       default_auto_archive_duration: 1440,
       flags: 0,
+    };
+  }
+  function forumFields(tags: string[]): Json {
+    return {
+      available_tags: tags.map((name) => ({
+        id: snowflake(),
+        name,
+        moderated: false,
+        emoji_id: null,
+        emoji_name: null,
+      })),
+      default_reaction_emoji: null,
+      default_thread_rate_limit_per_user: 0,
+      default_sort_order: null,
+      default_forum_layout: 0,
+    };
+  }
+  function overwriteJson(o: StandInOverwrite): Json {
+    return {
+      id: o.id,
+      type: o.type,
+      allow: BigInt(o.allow ?? 0n).toString(),
+      deny: BigInt(o.deny ?? 0n).toString(),
     };
   }
   function threadJson(
@@ -400,6 +432,7 @@ export function createWorld(options: StandInOptions) {
     roleJson,
     textChannelJson,
     threadJson,
+    overwriteJson,
     isThread,
     guildCreatePayload,
     storeMessage,

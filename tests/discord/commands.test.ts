@@ -18,6 +18,7 @@ describe('command modules', () => {
     const commands = await loadCommands();
     expect([...commands.keys()]).toEqual([
       'ask',
+      'config',
       'help',
       'reindex',
       'sources',
@@ -91,7 +92,8 @@ describe('deployCommands', () => {
       const guildId = discord.defaults.guildId;
       expect(
         await deployCommands(rest, { applicationId: discord.applicationId, guildId }, payloads),
-      ).toBe(6);
+      ).toBe(payloads.length);
+      expect(payloads.length).toBe(7);
       const guildPut = await discord.waitForRequest(
         `PUT /applications/${discord.applicationId}/guilds/${guildId}/commands`,
       );
