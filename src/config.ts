@@ -44,6 +44,8 @@ const coreSchema = z.object({
   CHUNK_SIZE: z.coerce.number().int().min(200).max(8_000).default(1_000),
   TOP_K: z.coerce.number().int().min(1).max(20).default(6),
   MAX_QUESTION_CHARS: z.coerce.number().int().min(20).max(10_000).default(1_000),
+  /** State: a SQLite file path (default), or postgres://user:pass@host/db to share it between machines. */
+  DATABASE_URL: z.string().min(1).default('data/storybot.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -72,8 +74,6 @@ const botSchema = z.object({
   SHARD_COUNT: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(1_000)]).default(1),
   /** Feedback file of earlier versions: imported into the database once, then left alone. */
   FEEDBACK_FILE: z.string().min(1).default('data/feedback.jsonl'),
-  /** State: a SQLite file path (default), or postgres://user:pass@host/db to share it between machines. */
-  DATABASE_URL: z.string().min(1).default('data/storybot.db'),
   /** Days question text is kept for /insights (a server can change it with /config); then only counts remain. */
   INSIGHTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
   /** Auto-replies per server per minute; questions past it are left for humans. */

@@ -20,6 +20,7 @@ describe('command modules', () => {
       'ask',
       'config',
       'help',
+      'insights',
       'reindex',
       'sources',
       'status',
@@ -93,7 +94,7 @@ describe('deployCommands', () => {
       expect(
         await deployCommands(rest, { applicationId: discord.applicationId, guildId }, payloads),
       ).toBe(payloads.length);
-      expect(payloads.length).toBe(7);
+      expect(payloads.length).toBe(8);
       const guildPut = await discord.waitForRequest(
         `PUT /applications/${discord.applicationId}/guilds/${guildId}/commands`,
       );

@@ -203,6 +203,27 @@ describe('community mode', () => {
     expect(h.discord.requests.filter(isChannelPost(NO_SEND))).toEqual([]);
   });
 
+  it('shows admins insights with a PNG chart and no user ids', async () => {
+    const interaction = h.discord.sendInteraction({
+      commandName: 'insights',
+      guildId: GUILD,
+      channelId: GENERAL,
+      permissions: ADMIN,
+      options: { days: 7 },
+    });
+    const edit = await h.discord.waitForRequest(
+      (r) => r.method === 'PATCH' && r.path.includes(interaction.token as string) && r.status < 300,
+      15_000,
+    );
+    expect(edit.body.content).toContain('Questions:');
+    expect(edit.body.content).toContain('Knowledge gaps');
+    expect(edit.files).toHaveLength(1);
+    expect(edit.files[0]!.filename).toBe('insights.png');
+    expect(edit.files[0]!.data.subarray(1, 4).toString()).toBe('PNG');
+    const authors = [...h.discord.messages.values()].map((m) => m.author?.id as string);
+    for (const id of authors.filter((a) => a !== BOT)) expect(edit.body.content).not.toContain(id);
+  });
+
   it('keeps the settings and logs every auto-reply after a restart', async () => {
     await restartBot(h);
     const { thread, message } = h.discord.sendForumPost({
