@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Faults } from './faults.ts';
+import type { RateLimits } from './ratelimits.ts';
 import type { Recorder } from './recorder.ts';
 import { ApiError, type Json } from './rules.ts';
 import type { RecordedFile, RecordedRequest, Reply, Route } from './types.ts';
@@ -16,6 +17,7 @@ export function createHttpHandler(
   recorder: Recorder,
   routes: Route[],
   faults: Faults,
+  rateLimits: RateLimits,
 ) {
   const { hosted, interactions } = world;
   const { maxUploadBytes } = world.settings;
@@ -112,6 +114,7 @@ export function createHttpHandler(
 
     let reply: Reply;
     let unknown = false;
+    let limitHeaders: Record<string, string> = {};
     try {
       const raw = await readBody(req, maxUploadBytes + 1024 * 1024);
       if (raw === null) throw new ApiError(413, 40005, 'Request entity too large');
@@ -149,6 +152,7 @@ export function createHttpHandler(
         const params = Object.fromEntries(
           found.keys.map((key, i) => [key, values[i]!.replaceAll('%2F', '/')]),
         );
+        limitHeaders = rateLimits.take(method, found.pattern, record.path);
         reply = await found.handle({ record, body: (record.body ?? {}) as Json }, params);
       }
     } catch (error) {
@@ -173,6 +177,7 @@ export function createHttpHandler(
       }
     }
 
+    reply.headers = { ...limitHeaders, ...reply.headers };
     record.status = reply.status;
     record.response = reply.body;
     if (!res.destroyed) {

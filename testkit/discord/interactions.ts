@@ -4,10 +4,10 @@
  */
 import type { Gateway } from './gateway.ts';
 import type { Messaging } from './messages.ts';
+import type { Permissions } from './permissions.ts';
 import { ApiError, formBodyError, snowflake, type Json } from './rules.ts';
 import type { InteractionInit, InteractionState, Reply, RequestContext } from './types.ts';
 import {
-  BOT_PERMISSIONS,
   INTERACTION_TOKEN_LIFETIME_MS,
   MEMBER_PERMISSIONS,
   MESSAGE_FLAGS,
@@ -15,7 +15,13 @@ import {
 } from './world.ts';
 
 /** Interaction handling for one stand-in. */
-export function createInteractions(world: World, gateway: Gateway, messaging: Messaging) {
+export function createInteractions(
+  world: World,
+  gateway: Gateway,
+  messaging: Messaging,
+  permissions: Permissions,
+) {
+  const { permissionsIn } = permissions;
   const {
     botUser,
     applicationId,
@@ -313,7 +319,7 @@ export function createInteractions(world: World, gateway: Gateway, messaging: Me
         : { user: userJson(user) }),
       token,
       version: 1,
-      app_permissions: (MEMBER_PERMISSIONS | BOT_PERMISSIONS).toString(),
+      app_permissions: permissionsIn(channelId, botUser.id).toString(),
       locale: init.locale ?? 'en-US',
       ...(guildId ? { guild_locale: 'en-US' } : {}),
       entitlements: [],

@@ -6,6 +6,8 @@ import type { CommandRegistry } from './commands.ts';
 import type { Gateway } from './gateway.ts';
 import type { Interactions } from './interactions.ts';
 import type { Messaging } from './messages.ts';
+import type { Permissions } from './permissions.ts';
+import { PermissionFlagsBits } from 'discord.js';
 import { ApiError, snowflake } from './rules.ts';
 import type { Reply, Route } from './types.ts';
 import { BOT_PERMISSIONS, MESSAGE_FLAGS, type World } from './world.ts';
@@ -17,7 +19,9 @@ export function createRoutes(
   messaging: Messaging,
   interactions: Interactions,
   registry: CommandRegistry,
+  permissions: Permissions,
 ) {
+  const { requireBot, sendFlag } = permissions;
   const {
     botUser,
     applicationId,
@@ -54,7 +58,7 @@ export function createRoutes(
         return '([^/]+)';
       })
       .join('/');
-    routes.push({ method, regex: new RegExp(`^${source}$`), keys, auth, handle });
+    routes.push({ method, pattern, regex: new RegExp(`^${source}$`), keys, auth, handle });
   }
   const ok = (body: unknown, status = 200): Reply => ({ status, body });
   const noContent: Reply = { status: 204 };
@@ -212,6 +216,7 @@ export function createRoutes(
   route('GET', '/channels/:channelId', (_c, p) => ok(findChannel(p.channelId!)));
   route('GET', '/channels/:channelId/messages', (ctx, p) => {
     findChannel(p.channelId!);
+    requireBot(p.channelId!, PermissionFlagsBits.ReadMessageHistory);
     const limit = Math.min(100, Math.max(1, Number(ctx.record.query.limit ?? 50)));
     const ids = (channelHistory.get(p.channelId!) ?? []).filter((id) => messages.has(id));
     const { before, after, around } = ctx.record.query;
@@ -229,13 +234,25 @@ export function createRoutes(
   });
   route('POST', '/channels/:channelId/messages', (ctx, p) => {
     findChannel(p.channelId!);
+    const body = ctx.body;
+    requireBot(
+      p.channelId!,
+      sendFlag(p.channelId!),
+      ...(Array.isArray(body.embeds) && body.embeds.length > 0
+        ? [PermissionFlagsBits.EmbedLinks]
+        : []),
+      ...(ctx.record.files.length > 0 ? [PermissionFlagsBits.AttachFiles] : []),
+      ...(body.message_reference ? [PermissionFlagsBits.ReadMessageHistory] : []),
+    );
     const message = createBotMessage(ctx, p.channelId!, ctx.body);
     echo('MESSAGE_CREATE', message);
     return ok(message);
   });
-  route('GET', '/channels/:channelId/messages/:messageId', (_c, p) =>
-    ok(findMessageIn(p.channelId!, p.messageId!)),
-  );
+  route('GET', '/channels/:channelId/messages/:messageId', (_c, p) => {
+    const message = findMessageIn(p.channelId!, p.messageId!);
+    requireBot(p.channelId!, PermissionFlagsBits.ReadMessageHistory);
+    return ok(message);
+  });
   route('PATCH', '/channels/:channelId/messages/:messageId', (ctx, p) => {
     const message = findMessageIn(p.channelId!, p.messageId!);
     if (message.author?.id !== botUser.id)
@@ -255,11 +272,25 @@ export function createRoutes(
       });
     return noContent;
   });
-  route('POST', '/channels/:channelId/typing', (_c, p) => (findChannel(p.channelId!), noContent));
-  route('POST', '/channels/:channelId/messages/:messageId/threads', (ctx, p) =>
-    createThread(ctx, p.channelId!, p.messageId!),
-  );
-  route('POST', '/channels/:channelId/threads', (ctx, p) => createThread(ctx, p.channelId!));
+  route('POST', '/channels/:channelId/typing', (_c, p) => {
+    findChannel(p.channelId!);
+    requireBot(p.channelId!, sendFlag(p.channelId!));
+    return noContent;
+  });
+  route('POST', '/channels/:channelId/messages/:messageId/threads', (ctx, p) => {
+    findChannel(p.channelId!);
+    requireBot(p.channelId!, PermissionFlagsBits.CreatePublicThreads);
+    return createThread(ctx, p.channelId!, p.messageId!);
+  });
+  route('POST', '/channels/:channelId/threads', (ctx, p) => {
+    findChannel(p.channelId!);
+    const priv = Number(ctx.body.type ?? 12) === 12;
+    requireBot(
+      p.channelId!,
+      priv ? PermissionFlagsBits.CreatePrivateThreads : PermissionFlagsBits.CreatePublicThreads,
+    );
+    return createThread(ctx, p.channelId!);
+  });
   route(
     'PUT',
     '/channels/:channelId/thread-members/@me',

@@ -53,6 +53,8 @@ import { createGateway } from './gateway.ts';
 import { createHttpHandler } from './http.ts';
 import { createInteractions } from './interactions.ts';
 import { createMessaging } from './messages.ts';
+import { createPermissions } from './permissions.ts';
+import { createRateLimits } from './ratelimits.ts';
 import { createRecorder } from './recorder.ts';
 import { createRoutes } from './routes.ts';
 import { compileMatcher, describeMatcher, type Json } from './rules.ts';
@@ -125,16 +127,13 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
   const recorder = createRecorder(world);
   const gateway = createGateway(world, recorder);
   const messaging = createMessaging(world, gateway);
-  const interactions = createInteractions(world, gateway, messaging);
-  const routes = createRoutes(
-    world,
-    gateway,
-    messaging,
-    interactions,
-    createCommandRegistry(world),
-  );
+  const permissions = createPermissions(world);
+  const interactions = createInteractions(world, gateway, messaging, permissions);
+  const registry = createCommandRegistry(world);
+  const routes = createRoutes(world, gateway, messaging, interactions, registry, permissions);
   const faults = createFaults(world);
-  const { handle } = createHttpHandler(world, recorder, routes.routes, faults);
+  const rateLimits = createRateLimits(options.rateLimits);
+  const { handle } = createHttpHandler(world, recorder, routes.routes, faults, rateLimits);
   const {
     applicationId,
     botUser,
@@ -241,6 +240,7 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
     sendInteraction,
     sendMessage,
     sendForumPost,
+    rateLimitStats: rateLimits.stats,
     setChannelOverwrites,
     closeGatewayConnections,
     faults: faults.api,

@@ -1,6 +1,7 @@
 /** The stand-in's public types (options, records, the handle a test gets) and its internal records. */
 import type zlib from 'node:zlib';
 import type { WebSocket } from 'ws';
+import type { RateLimitOptions } from './ratelimits.ts';
 import type { Json } from './rules.ts';
 
 /** A user as the stand-in knows it (Discord API shape). */
@@ -76,6 +77,8 @@ export interface StandInGuildInit {
 
 /** Options of {@link startDiscordStandIn}. */
 export interface StandInOptions {
+  /** Rate-limit buckets (Discord's sizes by default); `false` turns them off. */
+  rateLimits?: RateLimitOptions | false;
   /**
    * Guilds the bot is in. Default: one guild with a `general` text channel. Every guild also gets
    * an @everyone role, a managed role for the bot, the bot as member and the default `tester` user.
@@ -290,6 +293,8 @@ export interface DiscordStandIn {
   sendMessage(init?: MessageInit): any;
   /** Creates a forum post as a user would: THREAD_CREATE, then the starter message (same id as the thread). */
   sendForumPost(init: ForumPostInit): { thread: any; message: any };
+  /** 429s the stand-in answered because a client exceeded a bucket (injected faults not counted). */
+  rateLimitStats: { limited: number };
   /** Replaces a channel's permission overwrites and tells the clients (CHANNEL_UPDATE). */
   setChannelOverwrites(channelId: string, overwrites: StandInOverwrite[]): void;
   /** Closes every live gateway connection with `code` (default 4000, which discord.js resumes from). */
@@ -355,6 +360,8 @@ export interface Reply {
 
 export interface Route {
   method: string;
+  /** The template, e.g. `/channels/:channelId/messages` (names the rate-limit bucket). */
+  pattern: string;
   regex: RegExp;
   keys: string[];
   /** Whether Discord requires the bot token on this route (webhook/interaction routes authenticate by token in the URL). */

@@ -37,8 +37,18 @@ export const MEMBER_PERMISSIONS =
   PermissionFlagsBits.UseApplicationCommands |
   PermissionFlagsBits.ChangeNickname;
 
-/** What the bot's role grants on top (what an invite link for this bot would ask for). */
-export const BOT_PERMISSIONS = MEMBER_PERMISSIONS | PermissionFlagsBits.ManageThreads;
+/**
+ * What the bot's managed role grants: exactly the README's invite link (permissions=309237730304):
+ * View Channels, Send Messages, Send Messages in Threads, Create Public Threads, Embed Links and
+ * Read Message History. Nothing more (no Manage Threads, no Manage Messages).
+ */
+export const BOT_PERMISSIONS =
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.SendMessagesInThreads |
+  PermissionFlagsBits.CreatePublicThreads |
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.ReadMessageHistory;
 
 /** The shared state of one stand-in: users, guilds, channels, messages and the JSON Discord would send for them. */
 export function createWorld(options: StandInOptions) {
