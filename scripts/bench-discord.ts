@@ -149,6 +149,7 @@ async function main(): Promise<void> {
       questions: concurrency * rounds,
       answered: latencies.length,
       errors: errors.length + failedLogs,
+      rateLimited429: discord.rateLimitStats.limited,
       p50Ms: percentile(latencies, 50),
       p95Ms: percentile(latencies, 95),
       maxMs: latencies.at(-1) ?? NaN,
@@ -164,7 +165,7 @@ async function main(): Promise<void> {
         [
           `${report.command}`,
           `  ${report.questions} concurrent /ask over ${guildCount} guilds (${report.machine}, ${report.answerer})`,
-          `  answered ${report.answered}, errors ${report.errors}`,
+          `  answered ${report.answered}, errors ${report.errors}, 429s from exceeded buckets ${report.rateLimited429}`,
           `  end-to-end latency p50 ${report.p50Ms} ms, p95 ${report.p95Ms} ms, max ${report.maxMs} ms`,
           `  wall ${wallMs} ms, ${report.questionsPerSecond} questions/s`,
           ...report.sampleErrors.map((e) => `  error: ${e}`),
