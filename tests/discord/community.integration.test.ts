@@ -76,6 +76,7 @@ describe('community mode', () => {
       { USER_COOLDOWN_SECONDS: '0' },
       {
         botUser: { id: BOT },
+        rateLimits: {},
         guilds: [
           {
             id: GUILD,
@@ -239,5 +240,17 @@ describe('community mode', () => {
       .where('via', '=', 'auto')
       .execute();
     expect(rows.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('still answers, and says so in one log line, when the database has gone away', async () => {
+    await h.bot.ctx.state.close();
+    const question = h.discord.sendMessage({
+      channelId: GENERAL,
+      content: `<@${BOT}> How long will the repairs take?`,
+      author: { id: snowflake() },
+    });
+    const reply = await h.discord.waitForRequest(isReplyTo(GENERAL, question.id), 10_000);
+    expect(reply.body.content).toMatch(/six weeks/i);
+    await waitForLog(h, (l) => l.event === 'answer-log-failed');
   });
 });

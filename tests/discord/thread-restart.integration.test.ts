@@ -39,6 +39,10 @@ describe('a thread conversation after a restart', () => {
 
     await restartBot(h);
     expect(h.bot.ctx.conversations.history(threadId)).toBeUndefined();
+    // The stored copy would answer from the database; without it the thread is rebuilt from
+    // Discord, which is what this test is about.
+    expect(await h.bot.ctx.state.loadConversation(threadId)).toHaveLength(1);
+    await h.bot.ctx.state.db.deleteFrom('conversations').execute();
 
     const followUp = h.discord.sendMessage({
       channelId: threadId,
