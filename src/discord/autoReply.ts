@@ -49,15 +49,26 @@ export function autoReplyKind(message: Message): AutoReplyKind | undefined {
   return looksLikeQuestion(message.content) ? 'question' : undefined;
 }
 
+/** Characters past which a post is long enough that its question sentences are asked alone. */
+export const LONG_POST_CHARS = 400;
+
 /**
- * The question of an auto-replied message: a forum post's title and body, or the message, cut at
- * a word boundary to `maxChars` (a long post is still answered, from its opening).
+ * The question of an auto-replied message: a forum post's title and body, or the message. A long
+ * post is asked by its title and the sentences in it that end with "?" (the context around them
+ * would drown the question); without any, it is cut at a word boundary to `maxChars`.
  */
 export function autoQuestion(message: Message, kind: AutoReplyKind, maxChars: number): string {
   const title = kind === 'forum-post' && message.channel.isThread() ? message.channel.name : '';
   const text = cleanQuestion([title, message.content].filter(Boolean).join('\n'));
-  if (text.length <= maxChars) return text;
-  const cut = text.slice(0, maxChars);
+  if (text.length <= LONG_POST_CHARS) return text;
+  const asked =
+    message.content
+      .match(/[^.!?\n]*\?/g)
+      ?.map((s) => s.trim())
+      .filter(Boolean) ?? [];
+  const focused = asked.length > 0 ? cleanQuestion([title, ...asked].join('\n')) : text;
+  if (focused.length <= maxChars) return focused;
+  const cut = focused.slice(0, maxChars);
   const space = cut.lastIndexOf(' ');
   return (space > maxChars * 0.6 ? cut.slice(0, space) : cut).trim();
 }

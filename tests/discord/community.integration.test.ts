@@ -151,6 +151,31 @@ describe('community mode', () => {
     await waitForLog(h, (l) => l.event === 'auto-skip');
   });
 
+  it('answers a 4,000-character post from its opening and notes a post in another language', async () => {
+    const long = h.discord.sendForumPost({
+      channelId: FORUM,
+      title: 'Bridge',
+      content: `How long will the Harbor Bridge repairs take? ${'Some more context here. '.repeat(170)}`,
+      author: { id: snowflake() },
+    });
+    const reply = await h.discord.waitForRequest(
+      isReplyTo(long.thread.id, long.message.id),
+      10_000,
+    );
+    expect(reply.body.content).toMatch(/six weeks/i);
+    const foreign = h.discord.sendForumPost({
+      channelId: FORUM,
+      title: 'Frage',
+      content: 'Wann wurde der Vulkan auf dem Mars ausgebrochen?',
+      author: { id: snowflake() },
+    });
+    const note = await h.discord.waitForRequest(
+      isReplyTo(foreign.thread.id, foreign.message.id),
+      10_000,
+    );
+    expect(note.body.content).toContain('leave it to the people here');
+  });
+
   it('answers questions in a text channel only after auto-reply is on there, and ignores chatter', async () => {
     const before = h.discord.sendMessage({
       channelId: GENERAL,
