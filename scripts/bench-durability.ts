@@ -69,7 +69,6 @@ try {
   });
   const bot = await startBotProcess(discord, config);
   const acknowledgedAnswers = new Set<string>();
-  const voted = new Set<string>();
   const voteTokens = new Map<string, string>();
   let sent = 0;
   let votesSent = 0;
@@ -87,11 +86,12 @@ try {
       channelId: guild.channels[0]!.id,
     });
     sent += 1;
-    // Vote on every fifth delivered answer not voted on yet.
+    // Vote on every fifth answer delivered so far, once.
     for (const r of discord.requests) {
       const id = r.method === 'PATCH' && r.status < 300 ? answerIdOf(r) : undefined;
-      if (!id || voted.has(id) || acknowledgedAnswers.size % 5 !== 0) continue;
-      voted.add(id);
+      if (!id || acknowledgedAnswers.has(id)) continue;
+      acknowledgedAnswers.add(id);
+      if (acknowledgedAnswers.size % 5 !== 1) continue;
       const vote = discord.sendInteraction({
         kind: 'component',
         customId: `sb:fb:up:${id}`,
@@ -102,10 +102,6 @@ try {
       });
       voteTokens.set(vote.token as string, id);
       votesSent += 1;
-    }
-    for (const r of discord.requests) {
-      const id = r.method === 'PATCH' && r.status < 300 ? answerIdOf(r) : undefined;
-      if (id) acknowledgedAnswers.add(id);
     }
   }
   bot.child.kill('SIGKILL');
