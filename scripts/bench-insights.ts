@@ -13,7 +13,11 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/db/open.js';
 import { StateStore } from '../src/db/state.js';
 import { buildInsights } from '../src/insights/report.js';
+import { PermissionFlagsBits } from 'discord.js';
+import { MEMBER_PERMISSIONS, startDiscordStandIn } from '../testkit/discord/standin.js';
 import { startPostgres } from '../testkit/postgres.js';
+import { benchConfig } from './lib/community-bench.js';
+import { originalEditOf, startBotProcess } from './lib/discord-bench.js';
 import { mulberry32 } from './lib/random.js';
 
 const { values } = parseArgs({
@@ -23,6 +27,8 @@ const { values } = parseArgs({
     postgres: { type: 'boolean' },
     out: { type: 'string', default: 'insights.png' },
     json: { type: 'boolean' },
+    /** Also ask the bot, in its own process through the loopback stand-in, and time the reply. */
+    wire: { type: 'boolean' },
   },
 });
 const total = Number(values.answers);
@@ -91,6 +97,43 @@ async function seed(store: StateStore, now: Date): Promise<void> {
     });
 }
 
+/** Times /insights asked by an admin of the bot running in its own process on this database. */
+async function askOverTheWire(databaseUrl: string, workDir: string) {
+  const discord = await startDiscordStandIn({
+    guilds: [{ id: GUILD, channels: [{ id: '200', name: 'general' }] }],
+  });
+  try {
+    const config = await benchConfig(discord, path.join(workDir, 'bot'), {
+      DATABASE_URL: databaseUrl,
+    });
+    const bot = await startBotProcess(discord, config);
+    try {
+      const interaction = discord.sendInteraction({
+        commandName: 'insights',
+        guildId: GUILD,
+        channelId: '200',
+        permissions: MEMBER_PERMISSIONS | PermissionFlagsBits.ManageGuild,
+        options: { days },
+      });
+      const sentAt = Date.now();
+      const edit = await discord.waitForRequest(
+        originalEditOf(discord, interaction as { token: string }),
+        30_000,
+      );
+      return {
+        replyMs: edit.time - sentAt,
+        contentChars: String(edit.body?.content ?? '').length,
+        attachmentBytes: edit.files[0]?.size ?? 0,
+        status: edit.status,
+      };
+    } finally {
+      await bot.stop();
+    }
+  } finally {
+    await discord.close();
+  }
+}
+
 const dir = await mkdtemp(path.join(tmpdir(), 'storybot-insights-'));
 const cluster = values.postgres ? await startPostgres() : undefined;
 try {
@@ -112,6 +155,7 @@ try {
   }
   await writeFile(values.out!, png);
   await store.close();
+  const wire = values.wire ? await askOverTheWire(url, dir) : undefined;
   const result = {
     engine: cluster ? 'postgres' : 'sqlite',
     answers: total,
@@ -121,11 +165,15 @@ try {
     reportMs: { first: Math.round(timings[0]!), min: Math.round(Math.min(...timings)) },
     pngBytes: png.length,
     out: values.out,
+    ...(wire ? { wire } : {}),
   };
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else
     process.stdout.write(
-      `${result.engine}: ${total} answers logged in ${result.seedSeconds.toFixed(1)} s; /insights report over ${questions} answers in the period: first ${result.reportMs.first} ms, best of 3 ${result.reportMs.min} ms; chart ${png.length} bytes → ${values.out}\n`,
+      (wire
+        ? `over the wire: /insights replied in ${wire.replyMs} ms (interaction → edited reply with chart), content ${wire.contentChars} chars, attachment ${wire.attachmentBytes} bytes\n`
+        : '') +
+        `${result.engine}: ${total} answers logged in ${result.seedSeconds.toFixed(1)} s; /insights report over ${questions} answers in the period: first ${result.reportMs.first} ms, best of 3 ${result.reportMs.min} ms; chart ${png.length} bytes → ${values.out}\n`,
     );
 } finally {
   await cluster?.stop();
