@@ -4,12 +4,22 @@
  * reads and changes this one object.
  */
 import { PermissionFlagsBits } from 'discord.js';
+import {
+  forumFields,
+  isThread,
+  memberJson,
+  nowIso,
+  overwriteJson,
+  roleJson,
+  textChannelJson,
+  threadJson,
+  userJson,
+} from './json.ts';
 import { ApiError, PRIVILEGED_INTENTS, snowflake, type Json } from './rules.ts';
 import type {
   InteractionState,
   StandInGuildInit,
   StandInOptions,
-  StandInOverwrite,
   StandInUser,
 } from './types.ts';
 
@@ -101,15 +111,6 @@ export function createWorld(options: StandInOptions) {
   const commands = { global: [] as Json[], guilds: new Map<string, Json[]>() };
   const timers = new Set<NodeJS.Timeout>();
 
-  const nowIso = () => new Date().toISOString();
-  const userJson = (user: StandInUser): Json => ({
-    public_flags: 0,
-    flags: 0,
-    banner: null,
-    accent_color: null,
-    avatar_decoration_data: null,
-    ...user,
-  });
   const knownUser = (partial: Partial<StandInUser> & { id?: string }): StandInUser => {
     const id = partial.id ?? testerUser.id;
     const base = users.get(id) ?? {
@@ -124,25 +125,6 @@ export function createWorld(options: StandInOptions) {
     users.set(id, user);
     return user;
   };
-  const memberJson = (
-    user: StandInUser,
-    roles: string[] = [],
-    nick: string | null = null,
-  ): Json => ({
-    user: userJson(user),
-    nick,
-    avatar: null,
-    banner: null,
-    roles,
-    joined_at: nowIso(),
-    premium_since: null,
-    deaf: false,
-    mute: false,
-    flags: 0,
-    pending: false,
-    communication_disabled_until: null,
-  });
-
   const guildInits: StandInGuildInit[] = options.guilds?.length
     ? options.guilds
     : [{ name: 'Stand-in Guild' }];
@@ -251,101 +233,6 @@ export function createWorld(options: StandInOptions) {
   const firstGuild = [...guilds.values()][0]!;
   const defaultChannelId =
     firstGuild.channelIds.find((id) => channels.get(id)?.type === 0) ?? firstGuild.channelIds[0]!;
-
-  function roleJson(id: string, name: string, permissions: bigint, position: number): Json {
-    return {
-      id,
-      name,
-      color: 0,
-      colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
-      hoist: false,
-      icon: null,
-      unicode_emoji: null,
-      position,
-      permissions: permissions.toString(),
-      managed: false,
-      mentionable: false,
-      flags: 0,
-    };
-  }
-  function textChannelJson(
-    id: string,
-    guildId: string,
-    name: string,
-    type: number,
-    position: number,
-  ): Json {
-    return {
-      id,
-      type,
-      guild_id: guildId,
-      name,
-      position,
-      permission_overwrites: [],
-      parent_id: null,
-      topic: null,
-      nsfw: false,
-      last_message_id: null,
-      rate_limit_per_user: 0,
-      default_auto_archive_duration: 1440,
-      flags: 0,
-    };
-  }
-  function forumFields(tags: string[]): Json {
-    return {
-      available_tags: tags.map((name) => ({
-        id: snowflake(),
-        name,
-        moderated: false,
-        emoji_id: null,
-        emoji_name: null,
-      })),
-      default_reaction_emoji: null,
-      default_thread_rate_limit_per_user: 0,
-      default_sort_order: null,
-      default_forum_layout: 0,
-    };
-  }
-  function overwriteJson(o: StandInOverwrite): Json {
-    return {
-      id: o.id,
-      type: o.type,
-      allow: BigInt(o.allow ?? 0n).toString(),
-      deny: BigInt(o.deny ?? 0n).toString(),
-    };
-  }
-  function threadJson(
-    id: string,
-    guildId: string,
-    parentId: string,
-    name: string,
-    type: number,
-    ownerId: string,
-  ): Json {
-    return {
-      id,
-      type,
-      guild_id: guildId,
-      parent_id: parentId,
-      owner_id: ownerId,
-      name,
-      last_message_id: null,
-      rate_limit_per_user: 0,
-      message_count: 0,
-      member_count: 1,
-      total_message_sent: 0,
-      flags: 0,
-      thread_metadata: {
-        archived: false,
-        auto_archive_duration: 1440,
-        archive_timestamp: nowIso(),
-        locked: false,
-        create_timestamp: nowIso(),
-      },
-    };
-  }
-  const isThread = (channel: Json | undefined) =>
-    channel?.type === 10 || channel?.type === 11 || channel?.type === 12;
 
   function guildCreatePayload(guildId: string): Json {
     const guild = guilds.get(guildId)!;
