@@ -16,12 +16,7 @@ import {
   userJson,
 } from './json.ts';
 import { ApiError, PRIVILEGED_INTENTS, snowflake, type Json } from './rules.ts';
-import type {
-  InteractionState,
-  StandInGuildInit,
-  StandInOptions,
-  StandInUser,
-} from './types.ts';
+import type { InteractionState, StandInGuildInit, StandInOptions, StandInUser } from './types.ts';
 
 export const API_PREFIX = '/api/v10';
 export const MESSAGE_FLAGS = {
