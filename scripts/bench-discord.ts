@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadBotConfig } from '../src/config.js';
 import { buildIndex } from '../src/rag/build.js';
-import { fakeBotToken, snowflake, startDiscordStandIn } from '../tests/support/discord-standin.js';
+import { fakeBotToken, snowflake, startDiscordStandIn } from '../testkit/discord/standin.js';
 import { callbackOf, originalEditOf, percentile, startBotProcess } from './lib/discord-bench.js';
 
 const QUESTIONS = [
@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       CACHE_DIR: path.join(dir, 'cache'),
       WORD_VECTORS_DIR: path.resolve('data/cache/wordvectors'),
       FEEDBACK_FILE: path.join(dir, 'feedback.jsonl'),
+      DATABASE_URL: path.join(dir, 'storybot.db'),
       GUILD_MAX_CONCURRENT: String(Math.ceil(concurrency / guildCount)),
       USER_COOLDOWN_SECONDS: '5',
       LOG_LEVEL: 'warn',
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
       questions: concurrency * rounds,
       answered: latencies.length,
       errors: errors.length + failedLogs,
+      rateLimited429: discord.rateLimitStats.limited,
       p50Ms: percentile(latencies, 50),
       p95Ms: percentile(latencies, 95),
       maxMs: latencies.at(-1) ?? NaN,
@@ -163,7 +165,7 @@ async function main(): Promise<void> {
         [
           `${report.command}`,
           `  ${report.questions} concurrent /ask over ${guildCount} guilds (${report.machine}, ${report.answerer})`,
-          `  answered ${report.answered}, errors ${report.errors}`,
+          `  answered ${report.answered}, errors ${report.errors}, 429s from exceeded buckets ${report.rateLimited429}`,
           `  end-to-end latency p50 ${report.p50Ms} ms, p95 ${report.p95Ms} ms, max ${report.maxMs} ms`,
           `  wall ${wallMs} ms, ${report.questionsPerSecond} questions/s`,
           ...report.sampleErrors.map((e) => `  error: ${e}`),

@@ -33,7 +33,7 @@ import {
   snowflake,
   startDiscordStandIn,
   type RecordedRequest,
-} from '../tests/support/discord-standin.js';
+} from '../testkit/discord/standin.js';
 import {
   interactionTokenOf,
   originalEditOf,
@@ -215,6 +215,7 @@ async function main(): Promise<void> {
       CACHE_DIR: path.join(dir, 'cache'),
       WORD_VECTORS_DIR: path.resolve('data/cache/wordvectors'),
       FEEDBACK_FILE: path.join(dir, 'feedback.jsonl'),
+      DATABASE_URL: path.join(dir, 'storybot.db'),
       GUILD_MAX_CONCURRENT: String(GUILD_CAP),
       USER_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS),
       // Info level: limited questions are logged, which is how silently dropped flood mentions

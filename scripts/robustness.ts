@@ -68,12 +68,8 @@ import {
   startDiscordStandIn,
   validateMessageBody,
   type RecordedRequest,
-} from '../tests/support/discord-standin.js';
-import {
-  jsonReply,
-  startOpenAiStandIn,
-  type OpenAiStandIn,
-} from '../tests/support/openai-standin.js';
+} from '../testkit/discord/standin.js';
+import { jsonReply, startOpenAiStandIn, type OpenAiStandIn } from '../testkit/openai.js';
 import { callbackOf, originalEditOf, startBotProcess } from './lib/discord-bench.js';
 import { missedTargets } from './lib/robustness-targets.js';
 
@@ -714,6 +710,7 @@ async function discordLivePass(
     DISCORD_TOKEN: fakeBotToken(discord.botUser.id),
     DISCORD_CLIENT_ID: discord.applicationId,
     FEEDBACK_FILE: path.join(root, 'feedback.jsonl'),
+    DATABASE_URL: path.join(root, 'storybot.db'),
     GUILD_MAX_CONCURRENT: '1000',
     USER_COOLDOWN_SECONDS: '5',
     ANSWERER: 'openai',

@@ -46,6 +46,8 @@ const coreSchema = z.object({
   CHUNK_SIZE: z.coerce.number().int().min(200).max(8_000).default(1_000),
   TOP_K: z.coerce.number().int().min(1).max(20).default(6),
   MAX_QUESTION_CHARS: z.coerce.number().int().min(20).max(10_000).default(1_000),
+  /** State: a SQLite file path (default), or postgres://user:pass@host/db to share it between machines. */
+  DATABASE_URL: z.string().min(1).default('data/storybot.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -72,7 +74,12 @@ const botSchema = z.object({
   GUILD_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1_000).default(4),
   THREAD_PER_MENTION: bool.default('false'),
   SHARD_COUNT: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(1_000)]).default(1),
+  /** Feedback file of earlier versions: imported into the database once, then left alone. */
   FEEDBACK_FILE: z.string().min(1).default('data/feedback.jsonl'),
+  /** Days question text is kept for /insights (a server can change it with /config); then only counts remain. */
+  INSIGHTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
+  /** Auto-replies per server per minute; questions past it are left for humans. */
+  AUTO_REPLY_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1_000).max(25_000_000).default(2_000_000),
   // A REST proxy in front of Discord (shared rate limits across shards); empty means Discord itself.
   DISCORD_API_URL: optionalString.pipe(

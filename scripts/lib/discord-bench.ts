@@ -7,7 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { BotConfig } from '../../src/config.js';
-import type { DiscordStandIn, RecordedRequest } from '../../tests/support/discord-standin.js';
+import type { DiscordStandIn, RecordedRequest } from '../../testkit/discord/standin.js';
 import { percentile as nearestRank } from '../../src/bench/metrics.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -4,12 +4,17 @@
  * forged "permission" option changes nothing.
  */
 import {
+  MessageFlags,
   PermissionFlagsBits,
+  type ChatInputCommandInteraction,
   type APIInteractionGuildMember,
   type GuildMember,
   type PermissionsBitField,
 } from 'discord.js';
 import type { BotConfig } from '../config.js';
+import type { BotContext } from './context.js';
+import { notices } from './format.js';
+import { NO_MENTIONS } from './send.js';
 
 /** The facts an admin decision is made from. */
 export interface AdminFacts {
@@ -40,4 +45,30 @@ export function memberRoleIds(
   const roles = member.roles;
   if (Array.isArray(roles)) return roles;
   return [...(roles as GuildMember['roles']).cache.keys()];
+}
+
+/**
+ * True when the interaction's member is an admin; otherwise answers privately that the command is
+ * for admins, logs one line, and returns false.
+ */
+export async function requireAdmin(
+  interaction: ChatInputCommandInteraction,
+  ctx: BotContext,
+): Promise<boolean> {
+  const facts = {
+    userId: interaction.user.id,
+    memberPermissions: interaction.memberPermissions,
+    roleIds: memberRoleIds(interaction.member),
+  };
+  if (isAdmin(facts, ctx.config)) return true;
+  ctx.logger.info(
+    { event: 'admin-refused', command: interaction.commandName, guild: interaction.guildId },
+    'non-admin tried an admin command',
+  );
+  await interaction.reply({
+    content: notices.adminOnly(interaction.commandName),
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: NO_MENTIONS,
+  });
+  return false;
 }

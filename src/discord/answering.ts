@@ -10,7 +10,9 @@ import { newAnswerId } from './answers.js';
 import type { BotContext } from './context.js';
 import { formatCitedReplies, notices, type ReplyPayload } from './format.js';
 import type { SlotDecision } from './limits.js';
+import { safeError } from './errors.js';
 import { cleanQuestion } from './sanitize.js';
+import { defaultSettings } from './settings.js';
 import { NO_MENTIONS } from './send.js';
 
 /** Cleans a question (hygiene, mention ids removed) and refuses empty or over-long ones with a user-safe message. */
@@ -40,7 +42,14 @@ export async function withQuestionSlot(
   interaction: ChatInputCommandInteraction,
   work: () => Promise<void>,
 ): Promise<void> {
-  const decision = ctx.limits.tryAcquire(interaction.user.id, interaction.guildId);
+  const settings = await ctx.settings
+    .forChannel(interaction.guildId, interaction.channelId)
+    .catch(() => defaultSettings(ctx.config));
+  const decision = ctx.limits.tryAcquire(
+    interaction.user.id,
+    interaction.guildId,
+    settings.cooldownSeconds * 1000,
+  );
   if (!decision.ok) {
     ctx.logger.info(
       {
@@ -72,14 +81,35 @@ export interface PreparedAnswer {
   replies: ReplyPayload[];
 }
 
-/** Asks the serving engine and formats the reply; the answer is remembered for its buttons. */
+/** Who asked where, for the answer log. */
+export interface AnswerOrigin {
+  via: AnsweredFields['via'];
+  guildId: string | null;
+  channelId: string | null;
+  userId: string;
+  startedAt: number;
+}
+
+/**
+ * Asks the serving engine (with the channel's answerer), logs the answer to the database and
+ * formats the reply. The log row is written before the caller sends anything, so every answer a
+ * user received is in the log even if the process dies right after; a database fault costs the
+ * row (one error line), never the answer.
+ */
 export async function answerQuestion(
   ctx: BotContext,
   question: string,
-  history: readonly Turn[] = [],
+  history: readonly Turn[],
+  origin: AnswerOrigin,
 ): Promise<PreparedAnswer> {
+  const settings = await ctx.settings
+    .forChannel(origin.guildId, origin.channelId)
+    .catch(() => defaultSettings(ctx.config));
   const engine = ctx.engines.current();
-  const answer = await engine.ask(question, history.length > 0 ? { history: [...history] } : {});
+  const answer = await engine.ask(question, {
+    ...(history.length > 0 ? { history: [...history] } : {}),
+    extractive: settings.answerer === 'extractive',
+  });
   const answerId = newAnswerId();
   ctx.answers.remember(answerId, {
     question,
@@ -87,6 +117,7 @@ export async function answerQuestion(
     citations: answer.citations,
     refused: answer.refused,
   });
+  await recordAnswer(ctx, origin, answerId, answer, settings.keepQuestions ? question : null);
   const replies = formatCitedReplies(
     {
       text: answer.answer,
@@ -100,9 +131,39 @@ export async function answerQuestion(
   return { answer, answerId, replies };
 }
 
+/** Writes one answer-log row; a database fault is logged (without the question), not thrown. */
+async function recordAnswer(
+  ctx: BotContext,
+  origin: AnswerOrigin,
+  answerId: string,
+  answer: Answer,
+  question: string | null,
+): Promise<void> {
+  try {
+    await ctx.state.logAnswer({
+      id: answerId,
+      at: new Date(),
+      guildId: origin.guildId,
+      channelId: origin.channelId,
+      userId: origin.userId,
+      via: origin.via,
+      question,
+      refused: answer.refused,
+      latencyMs: Date.now() - origin.startedAt,
+      citations: answer.citations.map((c) => c.chunkId),
+      answerer: answer.answerer,
+    });
+  } catch (error) {
+    ctx.logger.error(
+      { event: 'answer-log-failed', guild: origin.guildId, error: safeError(error, ctx.secrets) },
+      'could not write the answer to the database; the answer is still sent',
+    );
+  }
+}
+
 /** Where and how a question was answered, for the one log line per answered question. */
 export interface AnsweredFields {
-  via: 'slash' | 'mention' | 'reply' | 'thread';
+  via: 'slash' | 'mention' | 'reply' | 'thread' | 'auto';
   guild: string | null;
   channel: string | null;
   startedAt: number;

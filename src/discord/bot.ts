@@ -20,13 +20,16 @@ import { ConversationStore } from './conversation.js';
 import { EngineHolder } from './engineHolder.js';
 import { redactSecrets, safeError } from './errors.js';
 import { isBotEvent, type BotEvent } from './event.js';
-import { FeedbackStore } from './feedback.js';
+import { AutoReplyGate } from './autoReply.js';
+import { openBotState, startRetentionSweep } from './botState.js';
+import { LRUCache } from 'lru-cache';
 import { InFlight } from './inflight.js';
 import { QuestionLimits } from './limits.js';
 import { Reindexer } from './reindex/reindexer.js';
 import { InteractionAwareREST } from './rest.js';
 import type { IndexerRun, RunIndexerOptions } from './reindex/runIndexer.js';
 import { NO_MENTIONS } from './send.js';
+import { SettingsService } from './settings.js';
 
 /**
  * Guilds: guild, channel and thread caches (threads the bot started). GuildMessages: mentions,
@@ -44,6 +47,9 @@ export const BOT_INTENTS = [
  * a function run by `broadcastEval` sees nothing of the shard but its client.
  */
 export const RELOAD_HOOK = 'storybotReloadIndex';
+
+/** Client property through which another shard says a server's settings changed. */
+export const SETTINGS_HOOK = 'storybotSettingsChanged';
 
 /** What the reload hook does: load the index on disk unless `builtAt` already serves; true when it does. */
 export type ReloadHook = (builtAt: string) => Promise<boolean>;
@@ -121,16 +127,12 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     Boolean(s),
   );
   const engines = new EngineHolder(await openInitialEngine(options, logger));
-  const [commands, events, feedback] = await Promise.all([
+  const [commands, events, state] = await Promise.all([
     loadCommands(),
     loadEvents(),
-    FeedbackStore.open(config.FEEDBACK_FILE),
+    openBotState(config, logger),
   ]);
-  if (feedback.skippedLines > 0)
-    logger.warn(
-      { event: 'feedback-skipped', lines: feedback.skippedLines },
-      'unreadable feedback lines skipped',
-    );
+  const settings = new SettingsService(state, config);
 
   const client = new Client({
     intents: BOT_INTENTS,
@@ -186,7 +188,10 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     }),
     conversations: new ConversationStore(),
     answers: new AnswerStore(),
-    feedback,
+    state,
+    settings,
+    autoReplies: new AutoReplyGate(config.AUTO_REPLY_PER_MINUTE, config.GUILD_MAX_CONCURRENT),
+    handledMessages: new LRUCache<string, true>({ max: 20_000 }),
     reindexer,
     inFlight: new InFlight(),
     secrets,
@@ -217,6 +222,21 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     return engines.peek()?.manifest.builtAt === builtAt;
   };
   Object.defineProperty(client, RELOAD_HOOK, { value: reloadHook, enumerable: false });
+  Object.defineProperty(client, SETTINGS_HOOK, {
+    value: (guildId: string) => settings.invalidate(guildId),
+    enumerable: false,
+  });
+  settings.broadcast = async (guildId) => {
+    if (!client.shard) return;
+    // Runs inside every shard (hence the literal hook name); each drops its cached copy.
+    await client.shard.broadcastEval(
+      (c, context) =>
+        void (c as unknown as Record<string, ((id: string) => void) | undefined>)[
+          'storybotSettingsChanged'
+        ]?.(context.guildId),
+      { context: { guildId } },
+    );
+  };
 
   // Reconnects are discord.js's job; we only make them visible.
   client.on(Events.Error, (error) =>
@@ -260,6 +280,8 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     ),
   );
 
+  const stopSweep = startRetentionSweep(state, settings, logger);
+
   let shuttingDown: Promise<void> | undefined;
   const shutdown = (reason = 'shutdown', timeoutMs = 25_000): Promise<void> => {
     shuttingDown ??= (async () => {
@@ -267,8 +289,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       logger.info({ event: 'shutdown', reason, inFlight: ctx.inFlight.size }, 'shutting down');
       reindexer.cancel();
       const finished = await ctx.inFlight.drain(timeoutMs);
-      await feedback.flush().catch(() => undefined);
+      stopSweep();
       await client.destroy();
+      await state.close().catch(() => undefined);
       logger.info({ event: 'shutdown-complete', finished }, 'shut down');
     })();
     return shuttingDown;

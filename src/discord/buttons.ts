@@ -26,11 +26,15 @@ export async function handleButton(ctx: BotContext, interaction: ButtonInteracti
     }
     case 'vote': {
       const remembered = ctx.answers.get(action.answerId);
-      const outcome = await ctx.feedback.record({
+      // After a restart the question comes from the answer log (null if the server keeps none).
+      const facts = remembered ? undefined : await ctx.state.answerFacts(action.answerId);
+      const settings = await ctx.settings.forChannel(interaction.guildId, interaction.channelId);
+      const outcome = await ctx.state.recordVote({
         answerId: action.answerId,
-        question: remembered?.question ?? null,
+        question: settings.keepQuestions ? (remembered?.question ?? facts?.question ?? null) : null,
         vote: action.vote,
         userId: interaction.user.id,
+        guildId: interaction.guildId,
       });
       ctx.logger.info(
         { event: 'feedback', vote: action.vote, outcome, guild: interaction.guildId },

@@ -5,13 +5,16 @@
 import type { Logger } from 'pino';
 import type { BotConfig } from '../config.js';
 import type { AnswerStore } from './answers.js';
+import type { AutoReplyGate } from './autoReply.js';
+import type { LRUCache } from 'lru-cache';
 import type { Command } from './command.js';
 import type { ConversationStore } from './conversation.js';
 import type { EngineHolder } from './engineHolder.js';
-import type { FeedbackStore } from './feedback.js';
 import type { InFlight } from './inflight.js';
 import type { QuestionLimits } from './limits.js';
 import type { Reindexer } from './reindex/reindexer.js';
+import type { SettingsService } from './settings.js';
+import type { StateStore } from '../db/state.js';
 
 export interface BotContext {
   readonly config: BotConfig;
@@ -21,7 +24,14 @@ export interface BotContext {
   readonly limits: QuestionLimits;
   readonly conversations: ConversationStore;
   readonly answers: AnswerStore;
-  readonly feedback: FeedbackStore;
+  /** Answer log, feedback and conversations in the database. */
+  readonly state: StateStore;
+  /** Per-server and per-channel settings (/config). */
+  readonly settings: SettingsService;
+  /** Per-server budget and concurrency of auto-replies. */
+  readonly autoReplies: AutoReplyGate;
+  /** Message ids already answered (a gateway replay must not answer twice). */
+  readonly handledMessages: LRUCache<string, true>;
   readonly reindexer: Reindexer;
   readonly inFlight: InFlight;
   /** Literal secrets to scrub from any logged error text. */

@@ -7,7 +7,7 @@
  * of dragging in later turns. After a restart (or eviction) a reply is rebuilt from the message it
  * references, which Discord hands us with the reply.
  */
-import type { Message } from 'discord.js';
+import type { Message, ThreadChannel } from 'discord.js';
 import { LRUCache } from 'lru-cache';
 import type { Turn } from '../rag/types.js';
 import { cleanQuestion } from './sanitize.js';
@@ -85,8 +85,30 @@ export async function rebuildFromReference(message: Message, botId: string): Pro
 }
 
 /**
+ * The question that opened a thread: its starter message, which for a thread started from a
+ * message lives in the parent channel (not inside the thread) and for a forum post is the post
+ * itself (title + body). Undefined when there is none, it is the bot's, or it cannot be fetched.
+ */
+export async function threadOpeningQuestion(
+  thread: ThreadChannel,
+  botId: string,
+): Promise<{ id: string; question: string } | undefined> {
+  try {
+    const starter = await thread.fetchStarterMessage();
+    if (!starter || starter.author.bot) return undefined;
+    const body = questionFromContent(starter.content, botId);
+    const forumPost = thread.parent?.isThreadOnly() ?? false;
+    const question = forumPost ? cleanQuestion(`${thread.name}\n${body}`) : body;
+    return question ? { id: starter.id, question } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Rebuilds the turns of a bot-started thread from its recent messages (a user message followed
- * by the bot's answer makes one turn). Used when the thread's state is no longer in memory.
+ * by the bot's answer makes one turn), starting with the thread's opening question when the
+ * window reaches back to it. Used when the thread's state is no longer in memory.
  */
 export async function rebuildFromThread(
   message: Message,
@@ -96,14 +118,24 @@ export async function rebuildFromThread(
   try {
     const recent = await message.channel.messages.fetch({ limit, before: message.id });
     const ordered = [...recent.values()].sort((a, b) => a.createdTimestamp - b.createdTimestamp);
+    // With fewer than `limit` earlier messages the window starts at the thread's beginning, so
+    // the first bot answer in it answers the starter message (in the parent channel, or, for a
+    // forum post, the first message of the thread, whose title is part of the question).
+    const opening =
+      message.channel.isThread() && recent.size < limit
+        ? await threadOpeningQuestion(message.channel, botId)
+        : undefined;
+    let pending = opening && !recent.has(opening.id) ? opening.question : undefined;
     const turns: Turn[] = [];
-    let pending: string | undefined;
     for (const m of ordered) {
       if (m.author.id === botId) {
         if (pending) turns.push({ question: pending, answer: answerFromBotContent(m.content) });
         pending = undefined;
       } else if (!m.author.bot) {
-        pending = questionFromContent(m.content, botId) || undefined;
+        pending =
+          m.id === opening?.id
+            ? opening.question
+            : questionFromContent(m.content, botId) || undefined;
       }
     }
     return turns.slice(-MAX_TURNS);

@@ -330,6 +330,38 @@ export function formatCitedReplies(
 }
 
 /**
+ * The same messages without embeds, for a channel where the bot may not embed links: each embed's
+ * title and fields become plain text after the content (split again within limits), links stay
+ * wrapped in `<…>` so they do not preview, and the buttons stay on the last message.
+ */
+export function withoutEmbeds(payloads: readonly ReplyPayload[]): ReplyPayload[] {
+  const out: ReplyPayload[] = [];
+  for (const payload of payloads) {
+    if (payload.embeds.length === 0) {
+      out.push(payload);
+      continue;
+    }
+    const text = payload.embeds
+      .flatMap((e) => [
+        ...(e.title ? [`**${e.title}**`] : []),
+        ...(e.description ? [e.description] : []),
+        ...(e.fields ?? []).map((f) => `**${f.name}**\n${f.value}`),
+      ])
+      .join('\n');
+    const pieces = splitMessage(`${payload.content}\n\n${text}`.trim(), LIMITS.content);
+    pieces.forEach((content, i) =>
+      out.push({
+        content,
+        embeds: [],
+        components: i === pieces.length - 1 ? payload.components : [],
+        flags: MessageFlags.SuppressEmbeds,
+      }),
+    );
+  }
+  return out;
+}
+
+/**
  * The full quotes behind an answer, for the private Sources view: one block per passage with
  * its title, byline, complete quote and link; split over at most five messages.
  */
@@ -523,6 +555,8 @@ export const notices = {
   shuttingDown: () => 'The bot is restarting; please ask again in a minute.',
   notAdmin: () =>
     'Only server admins (Manage Server, or the configured admin roles/users) can re-index.',
+  adminOnly: (command: string) =>
+    `Only server admins (Manage Server, or the configured admin roles/users) can use /${command}.`,
   reindexBusy: () =>
     'A re-index is already running; you will be able to start another when it finishes.',
   emptyQuestion: () => 'Ask me something about the story, for example: "What happened first?"',
@@ -531,6 +565,8 @@ export const notices = {
   voteRecorded: (vote: 'up' | 'down') =>
     vote === 'up' ? 'Thanks, noted 👍' : 'Thanks, noted 👎: it helps us improve.',
   voteUnchanged: () => 'You already gave this answer that rating.',
+  autoUnanswered: () =>
+    "The articles I have don't answer this one, so I'll leave it to the people here.",
   questionTooLong: (length: number, max: number) =>
     `Your question is ${number(length)} characters long; the limit is ${number(max)}. Please shorten it.`,
 } as const;

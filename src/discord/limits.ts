@@ -39,16 +39,19 @@ export class QuestionLimits {
     this.maxTrackedUsers = options.maxTrackedUsers ?? 50_000;
   }
 
-  /** Tries to take a slot for `userId` in `guildId` (undefined for DMs). */
-  tryAcquire(userId: string, guildId: string | undefined | null): SlotDecision {
+  /**
+   * Tries to take a slot for `userId` in `guildId` (undefined for DMs); `cooldownMs` overrides the
+   * default cooldown (a channel's /config setting).
+   */
+  tryAcquire(
+    userId: string,
+    guildId: string | undefined | null,
+    cooldownMs = this.options.cooldownMs,
+  ): SlotDecision {
     const now = this.clock();
     const last = this.lastAsked.get(userId);
-    if (last !== undefined && now - last < this.options.cooldownMs) {
-      return {
-        ok: false,
-        reason: 'cooldown',
-        retryAfterMs: this.options.cooldownMs - (now - last),
-      };
+    if (last !== undefined && now - last < cooldownMs) {
+      return { ok: false, reason: 'cooldown', retryAfterMs: cooldownMs - (now - last) };
     }
     const guild = guildId ?? NO_GUILD;
     const running = this.active.get(guild) ?? 0;

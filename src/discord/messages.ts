@@ -17,14 +17,16 @@ import {
   rebuildFromReference,
   rebuildFromThread,
 } from './conversation.js';
-import { replyToMessageWithError, safeError } from './errors.js';
-import { truncate } from './format.js';
+import { logFailure, replyToMessageWithError, safeError } from './errors.js';
+import { autoQuestion, autoReplyKind, isForumStarter, settingsChannelOf } from './autoReply.js';
+import { defaultSettings } from './settings.js';
+import { notice, notices, truncate } from './format.js';
 import { LRUCache } from 'lru-cache';
 import { cleanText } from './sanitize.js';
 import { deliverToChannel, NO_MENTIONS } from './send.js';
 
 /** How a message reached the bot. */
-export type MessageTrigger = 'mention' | 'reply' | 'thread';
+export type MessageTrigger = 'mention' | 'reply' | 'thread' | 'auto';
 
 /**
  * Decides whether a message is for the bot, and how (pure apart from reading the message).
@@ -73,93 +75,190 @@ async function historyFor(
   trigger: MessageTrigger,
   botId: string,
 ): Promise<readonly Turn[]> {
-  if (trigger === 'thread')
-    return (
-      ctx.conversations.history(message.channelId) ?? (await rebuildFromThread(message, botId))
-    );
-  if (trigger === 'reply' && message.reference?.messageId) {
-    return (
-      ctx.conversations.history(message.reference.messageId) ??
-      (await rebuildFromReference(message, botId))
-    );
-  }
-  return [];
+  const key =
+    trigger === 'thread'
+      ? message.channelId
+      : trigger === 'reply'
+        ? message.reference?.messageId
+        : undefined;
+  if (!key) return [];
+  const remembered = ctx.conversations.history(key);
+  if (remembered) return remembered;
+  const stored = await ctx.state.loadConversation(key).catch(() => undefined);
+  if (stored) return stored;
+  return trigger === 'thread'
+    ? rebuildFromThread(message, botId)
+    : rebuildFromReference(message, botId);
 }
 
-/** Answers a message addressed to the bot; anything else is ignored. Never throws. */
-export async function handleMessage(ctx: BotContext, message: Message): Promise<void> {
-  if (ctx.closing || !message.client.user) return;
-  const botId = message.client.user.id;
-  const trigger = classifyMessage(
+/** A message's trigger and question, or undefined when the bot should stay silent. */
+async function triggerOf(
+  ctx: BotContext,
+  message: Message,
+  botId: string,
+): Promise<{ trigger: MessageTrigger; raw: string } | undefined> {
+  const addressed = classifyMessage(
     message,
     botId,
     (id) => ctx.conversations.history(id) !== undefined,
   );
-  if (!trigger) return;
+  if (addressed) return { trigger: addressed, raw: questionFromContent(message.content, botId) };
+  const kind = autoReplyKind(message);
+  if (!kind) return undefined;
+  const settings = await ctx.settings.forChannel(message.guildId, settingsChannelOf(message));
+  if (!settings.autoReply) return undefined;
+  return { trigger: 'auto', raw: autoQuestion(message, kind, ctx.config.MAX_QUESTION_CHARS) };
+}
+
+/** Tells a limited user why (once per window), unless the question came by auto-reply. */
+async function noticeLimited(
+  ctx: BotContext,
+  message: Message,
+  trigger: MessageTrigger,
+  text: string,
+): Promise<void> {
+  ctx.logger.info({ event: 'limited', guild: message.guildId, via: trigger }, 'question limited');
+  if (trigger === 'auto' || !shouldNotify(ctx, message.author.id)) return;
+  await message.reply({ content: text, allowedMentions: NO_MENTIONS }).catch((error: unknown) => {
+    ctx.logger.warn({ error: safeError(error, ctx.secrets) }, 'could not send the limit notice');
+  });
+}
+
+/** Takes a question slot: the user's cooldown and the guild's bound, or the auto-reply gate. */
+async function takeSlot(
+  ctx: BotContext,
+  message: Message,
+  trigger: MessageTrigger,
+  cooldownSeconds: number,
+): Promise<(() => void) | undefined> {
+  if (trigger === 'auto') {
+    const gate = await ctx.autoReplies.acquire(message.guildId ?? 'dm');
+    if (gate.ok) return gate.release;
+    await noticeLimited(ctx, message, trigger, '');
+    return undefined;
+  }
+  const decision = ctx.limits.tryAcquire(
+    message.author.id,
+    message.guildId,
+    cooldownSeconds * 1000,
+  );
+  if (decision.ok) return decision.release;
+  await noticeLimited(ctx, message, trigger, slotNotice(decision));
+  return undefined;
+}
+
+/** Where the answer goes: a new thread (per setting), the forum post, or a reply in place. */
+async function destinationFor(
+  message: Message,
+  trigger: MessageTrigger,
+  replyMode: 'thread' | 'inline',
+  question: string,
+): Promise<{ channel?: SendableChannels; replyTo?: Message; threadId?: string }> {
+  const newThread =
+    (trigger === 'mention' || trigger === 'auto') &&
+    replyMode === 'thread' &&
+    message.channel.type === ChannelType.GuildText;
+  if (newThread) {
+    const thread = await message.startThread({
+      name: threadNameFor(question),
+      autoArchiveDuration: ThreadAutoArchiveDuration.OneDay,
+    });
+    return { channel: thread, threadId: thread.id };
+  }
+  const channel = message.channel.isSendable() ? message.channel : undefined;
+  const threadId = trigger === 'thread' || isForumStarter(message) ? message.channelId : undefined;
+  return { channel, replyTo: message, threadId };
+}
+
+/** Answers a message addressed to the bot, or auto-replied; anything else is ignored. Never throws. */
+export async function handleMessage(ctx: BotContext, message: Message): Promise<void> {
+  if (ctx.closing || !message.client.user) return;
+  const botId = message.client.user.id;
+  let found: Awaited<ReturnType<typeof triggerOf>>;
+  try {
+    found = await triggerOf(ctx, message, botId);
+  } catch (error) {
+    ctx.logger.warn(
+      { event: 'settings-unavailable', error: safeError(error, ctx.secrets) },
+      'could not read settings; message ignored',
+    );
+    return;
+  }
+  if (!found) return;
+  const { trigger } = found;
+  // A gateway replay (resume) can deliver the same message twice: answer it once.
+  if (ctx.handledMessages.has(message.id)) return;
+  ctx.handledMessages.set(message.id, true);
 
   let question: string;
   try {
-    question = prepareQuestion(
-      questionFromContent(message.content, botId),
-      ctx.config.MAX_QUESTION_CHARS,
-    );
+    question = prepareQuestion(found.raw, ctx.config.MAX_QUESTION_CHARS);
   } catch (error) {
+    // An image-only or empty forum post is left to people, without a scolding.
+    if (trigger === 'auto') {
+      ctx.logger.info(
+        { event: 'auto-skip', reason: 'no question text', guild: message.guildId },
+        'auto-reply skipped',
+      );
+      return;
+    }
     await replyToMessageWithError(message, error, ctx.logger, ctx.secrets);
     return;
   }
 
-  const decision = ctx.limits.tryAcquire(message.author.id, message.guildId);
-  if (!decision.ok) {
-    ctx.logger.info(
-      { event: 'limited', reason: decision.reason, guild: message.guildId, via: trigger },
-      'question limited',
-    );
-    if (shouldNotify(ctx, message.author.id)) {
-      await message
-        .reply({ content: slotNotice(decision), allowedMentions: NO_MENTIONS })
-        .catch((error: unknown) => {
-          ctx.logger.warn(
-            { error: safeError(error, ctx.secrets) },
-            'could not send the limit notice',
-          );
-        });
-    }
-    return;
-  }
+  const settings = await ctx.settings
+    .forChannel(message.guildId, settingsChannelOf(message))
+    .catch(() => defaultSettings(ctx.config));
+  const release = await takeSlot(ctx, message, trigger, settings.cooldownSeconds);
+  if (!release) return;
 
   const startedAt = Date.now();
   try {
     const history = await historyFor(ctx, message, trigger, botId);
     if (message.channel.isSendable()) message.channel.sendTyping().catch(() => undefined);
-    const prepared = await answerQuestion(ctx, question, history);
-
-    let channel: SendableChannels | undefined = message.channel.isSendable()
-      ? message.channel
-      : undefined;
-    let replyTo: Message | undefined = message;
-    const conversationKeys: string[] = [];
-    if (
-      trigger === 'mention' &&
-      ctx.config.THREAD_PER_MENTION &&
-      message.channel.type === ChannelType.GuildText
-    ) {
-      const thread = await message.startThread({
-        name: threadNameFor(question),
-        autoArchiveDuration: ThreadAutoArchiveDuration.OneDay,
-      });
-      channel = thread;
-      replyTo = undefined;
-      conversationKeys.push(thread.id);
-    } else if (trigger === 'thread') {
-      conversationKeys.push(message.channelId);
+    const prepared = await answerQuestion(ctx, question, history, {
+      via: trigger,
+      guildId: message.guildId,
+      channelId: message.channelId,
+      userId: message.author.id,
+      startedAt,
+    });
+    let replies = prepared.replies;
+    if (trigger === 'auto' && prepared.answer.refused) {
+      if (settings.unanswered === 'silent') {
+        ctx.logger.info(
+          {
+            event: 'auto-unanswered',
+            guild: message.guildId,
+            channel: message.channelId,
+            note: false,
+          },
+          'the story does not say; left to people',
+        );
+        return;
+      }
+      replies = [notice(notices.autoUnanswered())];
     }
+    const { channel, replyTo, threadId } = await destinationFor(
+      message,
+      trigger,
+      settings.replyMode,
+      question,
+    );
     if (!channel) return;
 
-    const sent = await deliverToChannel(channel, prepared.replies, replyTo);
-    conversationKeys.push(...sent.map((m) => m.id));
-    ctx.conversations.record(conversationKeys, history, {
+    const sent = await deliverToChannel(channel, replies, replyTo, ctx.logger);
+    if (sent.length === 0) return;
+    const conversationKeys = [...(threadId ? [threadId] : []), ...sent.map((m) => m.id)];
+    const turns = ctx.conversations.record(conversationKeys, history, {
       question,
       answer: prepared.answer.answer,
+    });
+    await ctx.state.saveConversation(conversationKeys, turns).catch((error: unknown) => {
+      ctx.logger.warn(
+        { event: 'conversation-save-failed', error: safeError(error, ctx.secrets) },
+        'could not store the conversation; follow-ups rebuild it from Discord',
+      );
     });
     logAnswered(ctx, {
       via: trigger,
@@ -171,8 +270,15 @@ export async function handleMessage(ctx: BotContext, message: Message): Promise<
       followUp: history.length > 0,
     });
   } catch (error) {
-    await replyToMessageWithError(message, error, ctx.logger, ctx.secrets);
+    if (trigger === 'auto')
+      logFailure(
+        ctx.logger,
+        error,
+        { command: 'auto-reply', guildId: message.guildId, channelId: message.channelId },
+        ctx.secrets,
+      );
+    else await replyToMessageWithError(message, error, ctx.logger, ctx.secrets);
   } finally {
-    decision.release();
+    release();
   }
 }

@@ -25,6 +25,8 @@ export interface AskOptions {
   /** Earlier turns, oldest first; used to resolve follow-ups like "and what about Japan?". */
   history?: Turn[];
   signal?: AbortSignal;
+  /** Answer with the offline extractive answerer even when a model is configured (a server's choice). */
+  extractive?: boolean;
 }
 
 export interface SummaryOptions {
@@ -68,6 +70,8 @@ class LoadedEngine implements Engine {
     private readonly embedder: Embedder,
     private readonly answerer: Answerer,
     private readonly logger: Logger,
+    /** The offline answerer, for callers that ask for it (`AskOptions.extractive`). */
+    private readonly extractive: Answerer = answerer,
   ) {
     this.articles = index.articles;
   }
@@ -105,7 +109,8 @@ class LoadedEngine implements Engine {
       k: this.config.TOP_K,
       history,
     });
-    return this.answerer.answer(question, { passages, history, signal: options.signal });
+    const answerer = options.extractive ? this.extractive : this.answerer;
+    return answerer.answer(question, { passages, history, signal: options.signal });
   }
 
   async summarize(options: SummaryOptions = {}): Promise<Summary> {
@@ -191,7 +196,7 @@ export async function openEngine(
     onDecision: options.onDecision,
   });
   const answerer = await createAnswerer(config, extractive, logger);
-  return new LoadedEngine(config, index, embedder, answerer, logger);
+  return new LoadedEngine(config, index, embedder, answerer, logger, extractive);
 }
 
 /** Builds the index first when none exists (saying so through the logger), then opens it. */

@@ -9,7 +9,7 @@ import { commandPayloads, isCommand, loadCommands } from '../../src/discord/comm
 import { isBotEvent } from '../../src/discord/event.js';
 import { loadEvents } from '../../src/discord/bot.js';
 import { deployCommands } from '../../src/discord/deploy.js';
-import { fakeBotToken, startDiscordStandIn } from '../support/discord-standin.js';
+import { fakeBotToken, startDiscordStandIn } from '../../testkit/discord/standin.js';
 
 const run = promisify(execFile);
 
@@ -18,7 +18,9 @@ describe('command modules', () => {
     const commands = await loadCommands();
     expect([...commands.keys()]).toEqual([
       'ask',
+      'config',
       'help',
+      'insights',
       'reindex',
       'sources',
       'status',
@@ -91,7 +93,8 @@ describe('deployCommands', () => {
       const guildId = discord.defaults.guildId;
       expect(
         await deployCommands(rest, { applicationId: discord.applicationId, guildId }, payloads),
-      ).toBe(6);
+      ).toBe(payloads.length);
+      expect(payloads.length).toBe(8);
       const guildPut = await discord.waitForRequest(
         `PUT /applications/${discord.applicationId}/guilds/${guildId}/commands`,
       );

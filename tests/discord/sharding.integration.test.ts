@@ -18,7 +18,7 @@ import {
   startDiscordStandIn,
   type DiscordStandIn,
   type RecordedRequest,
-} from '../support/discord-standin.js';
+} from '../../testkit/discord/standin.js';
 
 /** Guild ids whose shard (id >> 22 mod 2) is 0 and 1. */
 const GUILD_ON_SHARD_0 = (1_000_000_000n << 22n).toString();
@@ -63,6 +63,7 @@ describe('the bot under the ShardingManager', () => {
       CACHE_DIR: path.join(dir, 'cache'),
       WORD_VECTORS_DIR: path.resolve('data/cache/wordvectors'),
       FEEDBACK_FILE: path.join(dir, 'feedback.jsonl'),
+      DATABASE_URL: path.join(dir, 'storybot.db'),
       LOG_LEVEL: 'error',
     };
     Object.assign(process.env, env);

@@ -16,7 +16,7 @@ import {
   snowflake,
   startDiscordStandIn,
   type DiscordStandIn,
-} from '../support/discord-standin.js';
+} from '../../testkit/discord/standin.js';
 import { REPO_ROOT } from '../support/core.js';
 import { DIST_ENTRY, ensureDistBuilt } from '../support/dist.js';
 
@@ -101,6 +101,7 @@ describe('npm start', () => {
         CACHE_DIR: path.join(dir, 'cache'),
         WORD_VECTORS_DIR: path.resolve('data/cache/wordvectors'),
         FEEDBACK_FILE: path.join(dir, 'feedback.jsonl'),
+        DATABASE_URL: path.join(dir, 'storybot.db'),
         LOG_LEVEL: 'info',
       };
       await buildIndex({ config: loadConfig(env) });

@@ -25,7 +25,13 @@ export default {
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     await withQuestionSlot(ctx, interaction, async () => {
       await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-      const { answer, replies } = await answerQuestion(ctx, question);
+      const { answer, replies } = await answerQuestion(ctx, question, [], {
+        via: 'slash',
+        guildId: interaction.guildId,
+        channelId: interaction.channelId,
+        userId: interaction.user.id,
+        startedAt,
+      });
       await deliverDeferred(interaction, replies, ephemeral);
       logAnswered(ctx, {
         via: 'slash',

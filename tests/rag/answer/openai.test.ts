@@ -22,7 +22,7 @@ import {
   startOpenAiStandIn,
   type ChatRequest,
   type OpenAiStandIn,
-} from '../../support/openai-standin.js';
+} from '../../../testkit/openai.js';
 
 const KEY = 'sk-test-9f8e7d6c5b4a39281706';
 

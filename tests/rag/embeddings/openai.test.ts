@@ -16,7 +16,7 @@ import {
   startOpenAiStandIn,
   type EmbeddingsRequest,
   type OpenAiStandIn,
-} from '../../support/openai-standin.js';
+} from '../../../testkit/openai.js';
 
 const KEY = 'sk-embed-test-0a1b2c3d4e5f';
 

@@ -351,7 +351,7 @@ export function withoutContent(message: Json, botUserId: string): Json {
   return blanked;
 }
 
-/** Something that selects requests: see RequestMatcher in discord-standin.ts. */
+/** Something that selects requests: see RequestMatcher in standin.ts. */
 export type Matcher<T extends { method: string; path: string }> =
   string | RegExp | ((request: T) => boolean);
 

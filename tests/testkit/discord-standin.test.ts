@@ -20,7 +20,7 @@ import {
   validateMessageBody,
   type DiscordStandIn,
   type StandInOptions,
-} from './discord-standin.ts';
+} from '../../testkit/discord/standin.ts';
 
 const ALL_INTENTS = [
   GatewayIntentBits.Guilds,
