@@ -145,13 +145,14 @@ export class ExtractiveAnswerer implements Answerer {
       return refuse(`it never mentions ${missing.join(', ')}`, 'missing-name', best);
     const features = featuresOf(q, best, missing.length, named);
     const probability = refusalProbability(features);
-    // A yes/no question of several claims ("did both outlets report…") that no single sentence
-    // settles may be settled claim by claim, each claim by its own sentence (answer/yesno.ts).
+    // A yes/no question of several claims ("did both outlets report…"), or about a named outlet's
+    // or date's articles, that no single sentence settles may be settled claim by claim, each
+    // claim by its own sentence (answer/yesno.ts).
     const oneSettles = best.reading.missingNamed === 0 && best.reading.coverage >= YES_NO_COVERAGE;
     if (!followUp && isYesNoQuestion(question) && !(oneSettles && probability >= 0.5)) {
       const similarity = (a: string, b: string) => this.options.wordVectors?.similarity(a, b);
       const v = answerYesNo(question, context.passages, { idf: this.options.idf, similarity });
-      if (v && v.support.length > 1)
+      if (v && (v.support.length > 1 || v.scoped))
         return { question, ...renderYesNo(v), refused: false, answerer: this.id };
     }
     const multi = q.terms.length >= MULTI_PART_TERMS && q.askedFor !== 'yesno';

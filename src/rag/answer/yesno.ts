@@ -38,6 +38,8 @@ export interface YesNoAnswer {
   verdict: 'yes' | 'no';
   /** The sentences that settle it, one per part of the question, in question order. */
   support: Array<{ passage: Passage; spans: Span[] }>;
+  /** Every claim was looked for only among articles of an outlet or a date the question names. */
+  scoped: boolean;
 }
 
 /** Tuning, fitted on the MultiHop-RAG dev split (scripts/tune-yesno.ts). */
@@ -106,14 +108,15 @@ export function answerYesNo(
   }
   if (found.length === 0) return null;
   const support = found.map((f) => ({ passage: f.passage, spans: [f.span] }));
+  const scoped = found.every((f) => f.part.sources.length > 0 || f.part.dates.length > 0);
   if (tuning.order && orderContradicted(question, mentions, found, tuning.orderDays))
-    return { verdict: 'no', support };
+    return { verdict: 'no', support, scoped };
   // A claim the question denies ("did X fail to…", "was there no…") that its sentence states
   // plainly. (A plain claim against a sentence with a "not" somewhere is not settled that way:
   // the "not" is often about something else.)
   if (tuning.negation && found.some((f) => f.negated && !f.sentenceNegated))
-    return { verdict: 'no', support };
-  return { verdict: 'yes', support };
+    return { verdict: 'no', support, scoped };
+  return { verdict: 'yes', support, scoped };
 }
 
 /** "Yes. <sentence> [1] <sentence> [2]": the verdict first, then each distinct supporting sentence, cited. */

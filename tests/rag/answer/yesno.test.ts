@@ -64,6 +64,7 @@ describe('answerYesNo', () => {
     );
     expect(v?.verdict).toBe('yes');
     expect(v!.support.map((s) => s.passage.article.id)).toEqual(['gazette-1', 'planet-1']);
+    expect(v!.scoped).toBe(true);
   });
 
   it('settles nothing when one part has no supporting sentence from its outlet', () => {
@@ -104,6 +105,8 @@ describe('answerYesNo', () => {
     );
     expect(denied?.verdict).toBe('no');
     expect(denied!.support[0]!.passage.article.id).toBe('gazette-1');
+    // No outlet or date named: the claim was looked for among every passage.
+    expect(denied!.scoped).toBe(false);
     expect(
       answerYesNo('Did the transit board not raise bus fares this spring?', PASSAGES, tools)
         ?.verdict,
@@ -120,6 +123,7 @@ describe('renderYesNo', () => {
     const sentence = (p: Passage) => ({ passage: p, spans: [p.chunk.sentences[0]!] });
     const r = renderYesNo({
       verdict: 'no',
+      scoped: false,
       support: [sentence(PASSAGES[0]!), sentence(PASSAGES[1]!), sentence(PASSAGES[0]!)],
     });
     expect(r.answer).toBe(
