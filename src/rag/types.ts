@@ -11,6 +11,9 @@ export interface Article {
   source?: string;
   url?: string;
   publishedAt?: string;
+  /** When the outlet last changed the article (front matter `updated_at`). */
+  updatedAt?: string;
+  author?: string;
   /** The article text; every quote is a slice of it. */
   body: string;
   /** Corpus-relative path of the file the article came from. */

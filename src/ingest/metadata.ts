@@ -1,0 +1,246 @@
+/**
+ * What a page says about itself: title, outlet, author, publication and update times, canonical
+ * URL. Read in order of trust: JSON-LD (`NewsArticle` and its kin), then OpenGraph / `article:*`
+ * and other meta tags, then `<time>` elements and the visible headline, then the `<title>`.
+ */
+import * as chrono from 'chrono-node';
+
+/** The DOM subset we read (linkedom's document satisfies it). */
+export interface PageDocument {
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+  querySelector(selector: string): PageElement | null;
+  title?: string;
+}
+
+export interface PageElement {
+  getAttribute(name: string): string | null;
+  textContent: string | null;
+}
+
+export interface PageMetadata {
+  title?: string;
+  source?: string;
+  author?: string;
+  publishedAt?: string;
+  updatedAt?: string;
+  canonicalUrl?: string;
+  /** JSON-LD `articleBody`, a fallback when reader mode finds no text. */
+  articleBody?: string;
+  /** The page marks its article as not free to read (`isAccessibleForFree: false`). */
+  paywalled: boolean;
+  /** The page declares an article (JSON-LD article type or `og:type` article). */
+  declaresArticle: boolean;
+  lang?: string;
+}
+
+const ARTICLE_TYPES =
+  /^(NewsArticle|Article|ReportageNews|AnalysisNewsArticle|BackgroundNewsArticle|OpinionNewsArticle|ReviewNewsArticle|BlogPosting|LiveBlogPosting|SocialMediaPosting|TechArticle|ScholarlyArticle|Report)$/;
+
+type Json = Record<string, unknown>;
+
+function asArray<T>(value: T | T[] | undefined | null): T[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Collapses whitespace; empty becomes undefined. */
+export function cleanText(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const text = value
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text === '' ? undefined : text;
+}
+
+/** Every JSON-LD object on the page, `@graph` and nested arrays flattened. */
+function jsonLdObjects(doc: PageDocument): Json[] {
+  const out: Json[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') {
+      out.push(value as Json);
+      if ('@graph' in value) visit((value as Json)['@graph']);
+    }
+  };
+  for (const script of Array.from(doc.querySelectorAll('script[type="application/ld+json"]'))) {
+    try {
+      // Sites often leave raw control characters inside strings; JSON.parse refuses them.
+      visit(JSON.parse((script.textContent ?? '').replace(/[\u0000-\u001f]+/g, ' ')));
+    } catch {
+      // A broken block is skipped; the page's other metadata still counts.
+    }
+  }
+  return out;
+}
+
+function isArticle(o: Json): boolean {
+  return asArray(o['@type'] as string | string[]).some(
+    (t) => typeof t === 'string' && ARTICLE_TYPES.test(t),
+  );
+}
+
+function nameOf(value: unknown): string | undefined {
+  const names = asArray(value as unknown)
+    .map((v) =>
+      typeof v === 'string' ? v : v && typeof v === 'object' ? (v as Json).name : undefined,
+    )
+    .map(cleanText)
+    .filter((v): v is string => v !== undefined && !/^https?:\/\//.test(v));
+  return names.length > 0 ? [...new Set(names)].join(', ') : undefined;
+}
+
+function meta(doc: PageDocument, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    for (const attr of ['property', 'name', 'itemprop']) {
+      const el = doc.querySelector(`meta[${attr}="${key}"]`);
+      const value = cleanText(el?.getAttribute('content'));
+      if (value) return value;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Normalizes a date as the page wrote it: ISO strings are kept as written (their local calendar
+ * day is the one the reader saw); anything else is parsed and kept to the day.
+ */
+export function normalizeDate(value: unknown): string | undefined {
+  const text = cleanText(value);
+  if (!text) return undefined;
+  if (
+    /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text) &&
+    !Number.isNaN(Date.parse(text.replace(' ', 'T')))
+  )
+    return text.replace(' ', 'T');
+  const parsed = chrono.parse(text, undefined, { forwardDate: false })[0];
+  if (!parsed || !parsed.start.isCertain('day') || !parsed.start.isCertain('month'))
+    return undefined;
+  const { year, month, day } = {
+    year: parsed.start.get('year')!,
+    month: parsed.start.get('month')!,
+    day: parsed.start.get('day')!,
+  };
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** The first `<time>` that looks like the article's date (a pubdate marker first, then any). */
+function timeElementDate(doc: PageDocument): string | undefined {
+  const selectors = [
+    'time[itemprop="datePublished"]',
+    'time[pubdate]',
+    'article time[datetime]',
+    'time[datetime]',
+  ];
+  for (const selector of selectors) {
+    const el = doc.querySelector(selector);
+    const value = normalizeDate(el?.getAttribute('datetime')) ?? normalizeDate(el?.textContent);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** Removes a site name appended to a `<title>` ("Headline | Outlet", "Headline - Outlet"). */
+export function stripSiteSuffix(title: string, site?: string): string {
+  const parts = title.split(/\s+[|–—·-]\s+/);
+  if (parts.length < 2) return title;
+  if (site && parts.at(-1)!.toLowerCase() === site.toLowerCase())
+    return parts.slice(0, -1).join(' - ');
+  // Without a known site name, drop a short last part (outlets are short; headlines are not).
+  return parts.at(-1)!.length <= 30 && parts.slice(0, -1).join(' ').length >= 20
+    ? parts.slice(0, -1).join(' - ')
+    : title;
+}
+
+const TRACKING_PARAM = /^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|smid)$/i;
+
+/** Removes campaign-tracking query parameters (they name the visit, not the page). */
+export function dropTracking(url: URL): URL {
+  for (const key of [...url.searchParams.keys()])
+    if (TRACKING_PARAM.test(key)) url.searchParams.delete(key);
+  return url;
+}
+
+function absolute(href: string | undefined, base: string | undefined): string | undefined {
+  if (!href) return undefined;
+  try {
+    const url = base ? new URL(href, base) : new URL(href);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    url.hash = '';
+    return dropTracking(url).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the page's own metadata. `pageUrl` resolves relative canonical links. */
+export function readMetadata(doc: PageDocument, pageUrl?: string): PageMetadata {
+  const objects = jsonLdObjects(doc);
+  const ld = objects.find(isArticle) ?? {};
+  const publisher = (ld.publisher ??
+    objects.find((o) => asArray(o['@type'] as string).includes('Organization'))) as unknown;
+  const site = meta(doc, 'og:site_name', 'application-name') ?? nameOf(publisher);
+  const h1 = cleanText(doc.querySelector('h1')?.textContent);
+  const docTitle = cleanText(doc.querySelector('title')?.textContent);
+  const title =
+    cleanText(ld.headline) ??
+    cleanText(ld.name) ??
+    (meta(doc, 'og:title', 'twitter:title') &&
+      stripSiteSuffix(meta(doc, 'og:title', 'twitter:title')!, site)) ??
+    h1 ??
+    (docTitle && stripSiteSuffix(docTitle, site));
+  const canonical =
+    absolute(
+      doc.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? undefined,
+      pageUrl,
+    ) ??
+    absolute(meta(doc, 'og:url'), pageUrl) ??
+    absolute(typeof ld.url === 'string' ? ld.url : undefined, pageUrl);
+  const free = ld.isAccessibleForFree;
+  const ogType = meta(doc, 'og:type');
+  return {
+    title,
+    source: site,
+    author:
+      nameOf(ld.author) ??
+      nameOf(meta(doc, 'author', 'article:author', 'parsely-author', 'dc.creator')),
+    publishedAt:
+      normalizeDate(ld.datePublished) ??
+      normalizeDate(
+        meta(
+          doc,
+          'article:published_time',
+          'datePublished',
+          'og:published_time',
+          'pubdate',
+          'publishdate',
+          'publish-date',
+          'date',
+          'dc.date',
+          'dcterms.created',
+          'parsely-pub-date',
+          'sailthru.date',
+        ),
+      ) ??
+      timeElementDate(doc) ??
+      normalizeDate(ld.dateCreated),
+    updatedAt:
+      normalizeDate(ld.dateModified) ??
+      normalizeDate(
+        meta(
+          doc,
+          'article:modified_time',
+          'og:updated_time',
+          'dateModified',
+          'last-modified',
+          'dcterms.modified',
+        ),
+      ),
+    canonicalUrl: canonical,
+    articleBody:
+      typeof ld.articleBody === 'string' ? ld.articleBody.trim() || undefined : undefined,
+    paywalled: free === false || free === 'False' || free === 'false',
+    declaresArticle: isArticle(ld) || /article/i.test(ogType ?? ''),
+    lang: cleanText(doc.querySelector('html')?.getAttribute('lang')),
+  };
+}
