@@ -79,25 +79,39 @@ async function readLocal(file: string, maxBytes: number): Promise<ExtractedArtic
   throw new IngestError('only links, .html pages and .md or .txt articles can be added', file);
 }
 
-/** Fetches or reads `input` and extracts its article (no writing). */
-export async function readArticle(
-  input: string,
+/** Fetches a link and extracts its article (no writing); refuses anything but http(s) links. */
+export async function readLinkedArticle(
+  url: string,
   policy: FetchPolicy = {},
 ): Promise<ExtractedArticle> {
-  if (!isLink(input)) return readLocal(input, policy.maxBytes ?? DEFAULT_FETCH_POLICY.maxBytes);
-  const page = await fetchPage(input, policy);
+  const page = await fetchPage(url, policy);
   if (page.contentType === 'text/plain' || page.contentType === 'text/markdown')
     return articleFromPlainText(page.text, page.url);
   return extractArticle(page.text, page.url);
 }
 
-/** Fetches or reads `input` and writes its article into `corpusDir` (no re-index). */
-export async function installFromInput(
+/** Fetches or reads `input` (a link, or a file path for the CLI) and extracts its article. */
+export async function readArticle(
   input: string,
+  policy: FetchPolicy = {},
+): Promise<ExtractedArticle> {
+  if (isLink(input)) return readLinkedArticle(input, policy);
+  return readLocal(input, policy.maxBytes ?? DEFAULT_FETCH_POLICY.maxBytes);
+}
+
+/** What was written, with how to undo it, and the article itself. */
+export type InstalledInput = InstalledArticle & { article: ExtractedArticle };
+
+/**
+ * Fetches a link and writes its article into `corpusDir` (no re-index). Only links: this is
+ * what Discord admins reach, and they must not name files on the bot's machine.
+ */
+export async function installFromLink(
+  url: string,
   corpusDir: string,
   policy: FetchPolicy = {},
-): Promise<InstalledArticle & { article: ExtractedArticle }> {
-  const article = await readArticle(input, policy);
+): Promise<InstalledInput> {
+  const article = await readLinkedArticle(url, policy);
   return { ...(await installArticle(corpusDir, article)), article };
 }
 
@@ -107,7 +121,8 @@ export async function installFromInput(
  */
 export async function addArticle(input: string, options: AddOptions): Promise<AddResult> {
   const { config } = options;
-  const installed = await installFromInput(input, config.CORPUS_DIR, options.policy);
+  const article = await readArticle(input, options.policy);
+  const installed = { ...(await installArticle(config.CORPUS_DIR, article)), article };
   const action = installed.unchanged ? 'unchanged' : installed.replaced ? 'updated' : 'added';
   const result: AddResult = { action, file: installed.fileName, article: installed.article };
   // The same text again needs no new build, unless there is no index yet.

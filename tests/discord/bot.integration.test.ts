@@ -25,6 +25,7 @@ import {
   type RecordedRequest,
 } from '../support/discord-standin.js';
 import { jsonReply, startOpenAiStandIn, type OpenAiStandIn } from '../support/openai-standin.js';
+import { html, LOOPBACK_ALLOWANCE, redirect, startPageServer } from '../support/page-server.js';
 
 const FIXTURES = path.resolve('tests/fixtures/discord');
 /** The word-vector table is converted once per machine; throwaway cache dirs share it. */
@@ -105,6 +106,8 @@ async function startHarness(env: Record<string, string> = {}): Promise<Harness> 
     logger,
     clientOptions: standInClientOptions(discord),
     progressIntervalMs: 100,
+    // `/reindex url:` tests fetch from a loopback page server: allowed here, in code, only.
+    fetchPolicy: LOOPBACK_ALLOWANCE,
   });
   await bot.start();
   return { discord, bot, config, logs, rawLogs, dir };
@@ -706,6 +709,54 @@ describe('the bot over the wire, with the extractive answerer', () => {
     const after = await answerOf(h, ask(h, 'Who operates the night ferry?'));
     expect(after.body.content).toContain('Bluewater Lines');
     expect(after.body.embeds[0].fields[0].name).toContain('Night ferry service added');
+  });
+
+  it('adds an article from a link with /reindex url:, answering other questions meanwhile', async () => {
+    const pages = await startPageServer({
+      '/rail': html(await readFile('tests/fixtures/pages/opengraph-only.html', 'utf8')),
+      '/sneaky': redirect('http://169.254.169.254/latest/meta-data/'),
+    });
+    try {
+      const admin = MEMBER_PERMISSIONS | PermissionFlagsBits.ManageGuild;
+      const refused = h.discord.sendInteraction({
+        commandName: 'reindex',
+        options: { url: `${pages.base}/sneaky` },
+        permissions: admin,
+        user: { id: snowflake() },
+      });
+      const refusal = await h.discord.waitForRequest(
+        (r) => isOriginalEdit(h, refused)(r) && /metadata service/.test(String(r.body.content)),
+        15_000,
+      );
+      expect(refusal.body.content).not.toContain('\n');
+      expect(await readdir(h.config.CORPUS_DIR)).not.toContain(
+        expect.stringMatching(/night-trains/),
+      );
+
+      const reindex = h.discord.sendInteraction({
+        commandName: 'reindex',
+        options: { url: `${pages.base}/rail` },
+        permissions: admin,
+        user: { id: snowflake() },
+      });
+      const during = await answerOf(h, ask(h, 'How long will the bridge repairs take?'));
+      expect(during.body.content).toContain('six weeks');
+      const done = await h.discord.waitForRequest(
+        (r) => isOriginalEdit(h, reindex)(r) && String(r.body.content).startsWith('✅'),
+        30_000,
+      );
+      expect(h.discord.requests.indexOf(during)).toBeLessThan(h.discord.requests.indexOf(done));
+      expect(done.body.content).toMatch(
+        /Added `2025-06-02-night-trains-return-between-lisbon-and-madrid\.md`/,
+      );
+      const after = await answerOf(
+        h,
+        ask(h, 'How much does a private cabin on the Lisbon Madrid sleeper cost?'),
+      );
+      expect(after.body.content).toContain('119 euros');
+    } finally {
+      await pages.close();
+    }
   });
 
   it('resumes after the gateway closes mid-answer and answers later questions', async () => {
