@@ -6,10 +6,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CoreConfig } from '../config.js';
-import { formatBytes, parseArticleFile } from '../corpus/load.js';
+import { formatBytes, loadCorpus, parseArticleFile } from '../corpus/load.js';
 import { CorpusError } from '../errors.js';
 import { buildIndex, type BuildProgress, type BuildReport } from '../rag/build.js';
 import { indexExists } from '../rag/store/index-store.js';
+import type { Article } from '../rag/types.js';
 import { installArticle, type InstalledArticle } from './corpusFile.js';
 import { IngestError } from './errors.js';
 import { extractArticle, MIN_ARTICLE_CHARS, type ExtractedArticle } from './extract.js';
@@ -122,17 +123,37 @@ export async function installFromLink(
 export async function addArticle(input: string, options: AddOptions): Promise<AddResult> {
   const { config } = options;
   const article = await readArticle(input, options.policy);
-  const installed = { ...(await installArticle(config.CORPUS_DIR, article)), article };
+  // Read once, strictly, as the build would: a corpus that cannot be indexed is reported before
+  // anything is written, and the build gets these articles instead of reading them again.
+  const corpus = await loadCorpusOrNone(config.CORPUS_DIR);
+  const installed = await installArticle(config.CORPUS_DIR, article, corpus);
   const action = installed.unchanged ? 'unchanged' : installed.replaced ? 'updated' : 'added';
-  const result: AddResult = { action, file: installed.fileName, article: installed.article };
+  const result: AddResult = { action, file: installed.fileName, article };
   // The same text again needs no new build, unless there is no index yet.
   if (options.reindex === false || (installed.unchanged && indexExists(config.INDEX_DIR)))
     return result;
   try {
-    result.build = await buildIndex({ config, onProgress: options.onProgress });
+    const written = parseArticleFile(installed.fileName, await readFile(installed.path));
+    const articles = [...corpus.filter((a) => a.file !== installed.fileName), ...written].sort(
+      (a, b) => a.file.localeCompare(b.file),
+    );
+    result.build = await buildIndex({ config, articles, onProgress: options.onProgress });
   } catch (error) {
     await installed.rollback();
     throw error;
   }
   return result;
+}
+
+/** The corpus's articles, or none when it is empty or missing (the first article may be this one). */
+async function loadCorpusOrNone(dir: string): Promise<Article[]> {
+  try {
+    return (await loadCorpus(dir)).articles;
+  } catch (error) {
+    const empty =
+      error instanceof CorpusError &&
+      /^(no articles found|the corpus directory does not exist)/.test(error.reason);
+    if (empty) return [];
+    throw error;
+  }
 }

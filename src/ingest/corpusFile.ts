@@ -115,8 +115,11 @@ export function findSameArticle(
   const url = normalizeUrl(article.url);
   const byUrl = url ? existing.find((a) => normalizeUrl(a.url) === url) : undefined;
   if (byUrl) return byUrl;
+  // Texts this similar have nearly the same length: only those are compared word by word.
+  const near = (a: Article) =>
+    Math.abs(a.body.length - article.body.length) <= 0.2 * article.body.length;
   const mine = shingles(article.body);
-  return existing.find((a) => jaccard(mine, shingles(a.body)) >= NEAR_DUPLICATE);
+  return existing.find((a) => near(a) && jaccard(mine, shingles(a.body)) >= NEAR_DUPLICATE);
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -150,14 +153,16 @@ async function targetFile(
 
 /**
  * Writes `article` into `corpusDir` (replacing its earlier version when there is one) and returns
- * how to undo it. Nothing else in the corpus is touched.
+ * how to undo it. Nothing else in the corpus is touched. `existing` is the corpus already loaded,
+ * when the caller has it (otherwise it is read, skipping invalid files).
  */
 export async function installArticle(
   corpusDir: string,
   article: ExtractedArticle,
+  existing?: Article[],
 ): Promise<InstalledArticle> {
   await mkdir(corpusDir, { recursive: true });
-  const same = findSameArticle(article, await existingArticles(corpusDir));
+  const same = findSameArticle(article, existing ?? (await existingArticles(corpusDir)));
   const fileName = await targetFile(corpusDir, article, same);
   const target = path.join(corpusDir, fileName);
   const previous = await readIfExists(target);
