@@ -4,6 +4,7 @@
  */
 const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   add: () => import('../src/cli/add.js'),
+  timeline: () => import('../src/cli/timeline.js'),
 };
 
 const [name = '', ...args] = process.argv.slice(2);

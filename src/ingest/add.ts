@@ -59,7 +59,15 @@ async function readLocal(file: string, maxBytes: number): Promise<ExtractedArtic
   if (size > maxBytes) throw new IngestError(`the file is over ${formatBytes(maxBytes)}`, file);
   const bytes = await readFile(file);
   const ext = path.extname(file).toLowerCase();
-  if (ext === '.html' || ext === '.htm') return extractArticle(bytes.toString('utf8'));
+  if (ext === '.html' || ext === '.htm') {
+    try {
+      return extractArticle(bytes.toString('utf8'));
+    } catch (error) {
+      // The page has no URL of its own; the reason is about this file.
+      if (error instanceof IngestError) throw new IngestError(error.reason, file);
+      throw error;
+    }
+  }
   if (ext === '.md' || ext === '.txt') {
     try {
       const [a] = parseArticleFile(path.basename(file), bytes);

@@ -10,6 +10,8 @@ import { createEmbedder, type Embedder } from './embeddings/index.js';
 import { indexExists, loadIndex, type StoredIndex } from './store/index-store.js';
 import { retrieve } from './retrieve.js';
 import { cleanUserText } from './text.js';
+import { answerInTime, timeIntent, withTimeNote } from './time.js';
+import { catchUp, timeline } from './timeline.js';
 import type {
   Answer,
   ArticleMeta,
@@ -24,6 +26,8 @@ export interface AskOptions {
   /** Earlier turns, oldest first; used to resolve follow-ups like "and what about Japan?". */
   history?: Turn[];
   signal?: AbortSignal;
+  /** "Now" for relative dates in the question ("since Monday"); defaults to the current time. */
+  now?: Date;
 }
 
 export interface SummaryOptions {
@@ -48,6 +52,10 @@ export interface Engine {
   readonly articles: ArticleMeta[];
   ask(question: string, options?: AskOptions): Promise<Answer>;
   summarize(options?: SummaryOptions): Promise<Summary>;
+  /** What is new in the articles published since `since` (`YYYY-MM-DD`), cited, oldest first. */
+  catchUp(since: string): Summary;
+  /** Dated events across the corpus, in the order they happened, each cited. */
+  timeline(limit?: number): Summary;
   info(): EngineInfo;
 }
 
@@ -97,11 +105,18 @@ class LoadedEngine implements Engine {
         question: cleanUserText(t.question).slice(0, this.config.MAX_QUESTION_CHARS),
         answer: t.answer,
       }));
-    const passages = await retrieve(this.index, this.embedder, question, {
-      k: this.config.TOP_K,
-      history,
-    });
-    return this.answerer.answer(question, { passages, history, signal: options.signal });
+    const search = (text: string, k: number): Promise<Passage[]> =>
+      retrieve(this.index, this.embedder, text, { k, history: text === question ? history : [] });
+    const answer = (passages: Passage[], text = question): Promise<Answer> =>
+      this.answerer.answer(text, { passages, history, signal: options.signal });
+    // Time-aware hook (src/rag/time.ts): "latest", "since …", "before/after …" questions.
+    const intent = timeIntent(question, options.now);
+    if (intent) {
+      const catchUp = (since: string) => this.catchUp(since);
+      const io = { k: this.config.TOP_K, search, answer, refusal, catchUp };
+      return answerInTime(intent, question, io);
+    }
+    return withTimeNote(await answer(await search(question, this.config.TOP_K)));
   }
 
   async summarize(options: SummaryOptions = {}): Promise<Summary> {
@@ -137,6 +152,14 @@ class LoadedEngine implements Engine {
       }
     }
     return passages;
+  }
+
+  catchUp(since: string): Summary {
+    return catchUp(this.index, since);
+  }
+
+  timeline(limit?: number): Summary {
+    return timeline(this.index, limit);
   }
 
   info(): EngineInfo {
