@@ -499,8 +499,8 @@ export function formatStatus(view: StatusView): ReplyPayload {
 export function formatHelp(): ReplyPayload {
   const content = [
     '**storybot** answers questions about the news story it has indexed, quoting the articles.',
-    '• `/ask question:` a cited answer (`private:` to see it alone) · `/summary` the story so far',
-    '• `/sources` the indexed articles · `/status` index and uptime · `/reindex` (admins) rebuild the index',
+    '• `/ask question:` a cited answer (`private:` to see it alone) · `/summary` the story so far (`since:` what is new) · `/timeline` dated events',
+    '• `/sources` the indexed articles · `/status` index and uptime · `/reindex` (admins) rebuild the index, `url:` to add an article',
     '• Mention me with a question; reply to my answer or write in my thread to follow up.',
     'Every `[n]` points to a quoted passage: press **Sources** for the full quotes, 👍/👎 to tell us how it went.',
   ].join('\n');

@@ -594,6 +594,30 @@ describe('the bot over the wire, with the extractive answerer', () => {
     expect(edit.body.embeds[0].fields.length).toBeGreaterThan(0);
   });
 
+  it('catches up with /summary since: and lists dated events with /timeline, each cited', async () => {
+    const since = h.discord.sendInteraction({
+      commandName: 'summary',
+      options: { since: '2024-03-05' },
+      user: { id: snowflake() },
+    });
+    const caughtUp = await answerOf(h, since);
+    expect(caughtUp.body.content).toMatch(/^\*\*What's new since 5 Mar 2024\*\*/);
+    expect(caughtUp.body.content).toMatch(/\[1\]/);
+    const timeline = h.discord.sendInteraction({
+      commandName: 'timeline',
+      user: { id: snowflake() },
+    });
+    const events = await answerOf(h, timeline);
+    expect(events.body.content).toMatch(/^\*\*Timeline\*\*\n\d{1,2} \w{3} \d{4}: .+\[1\]/);
+    const unreadable = h.discord.sendInteraction({
+      commandName: 'summary',
+      options: { since: 'whenever' },
+      user: { id: snowflake() },
+    });
+    const reply = await h.discord.waitForRequest(isCallback(unreadable));
+    expect(reply.body.data.content).toContain('is not a date I can read');
+  });
+
   it('refuses /reindex to a non-admin, also when the options carry a forged permission', async () => {
     const before = await indexFingerprint(h.config.INDEX_DIR);
     for (const options of [
