@@ -324,9 +324,13 @@ export function formatCitedReplies(
 
 /**
  * The full quotes behind an answer, for the private Sources view: one block per passage with
- * its title, byline, complete quote and link; split over at most five messages.
+ * its title, byline, complete quote and link; split over at most five messages. `stale` holds,
+ * by `[n]`, notices that replace quotes their articles no longer hold.
  */
-export function formatFullQuotes(citations: Citation[]): ReplyPayload[] {
+export function formatFullQuotes(
+  citations: Citation[],
+  stale: ReadonlyMap<number, string> = new Map(),
+): ReplyPayload[] {
   const grouped = groupCitations(citations);
   if (grouped.length === 0)
     return [{ content: 'This answer cites no passages.', embeds: [], components: [] }];
@@ -334,7 +338,9 @@ export function formatFullQuotes(citations: Citation[]): ReplyPayload[] {
     const meta = byline(c);
     const head = `**[${c.n}] ${safeSnippet(c.title)}**${meta ? ` · ${meta}` : ''}`;
     const link = isWebUrl(c.url) ? `\n<${c.url}>` : '';
-    return `${head}\n> ${safeSnippet(c.quote)}${link}`;
+    // A quote its article no longer holds is not shown as if it were current.
+    const notice = stale.get(c.n);
+    return `${head}\n${notice ? `-# ⚠️ ${safeSnippet(notice)}` : `> ${safeSnippet(c.quote)}`}${link}`;
   });
   let pieces = splitMessage(blocks.join('\n\n'), LIMITS.content);
   if (pieces.length > MAX_PARTS) {
@@ -362,6 +368,7 @@ function articleLine(article: ArticleMeta, index: number): string {
   const meta = [
     article.source && safeSnippet(article.source),
     article.publishedAt?.slice(0, 10),
+    article.revisedAt && `✎ updated ${article.revisedAt.slice(0, 10)}`,
     `${article.chunks} chunks`,
   ]
     .filter(Boolean)

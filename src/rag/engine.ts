@@ -12,9 +12,11 @@ import { retrieve } from './retrieve.js';
 import { cleanUserText } from './text.js';
 import { answerInTime, timeIntent, withTimeNote } from './time.js';
 import { catchUp, timeline } from './timeline.js';
+import { quoteStatus, type QuoteStatus } from './store/revisions.js';
 import type {
   Answer,
   ArticleMeta,
+  Citation,
   Manifest,
   Passage,
   Summary,
@@ -56,6 +58,8 @@ export interface Engine {
   catchUp(since: string): Summary;
   /** Dated events across the corpus, in the order they happened, each cited. */
   timeline(limit?: number): Summary;
+  /** Whether a quote from an earlier answer is still in its article (corrections noticed). */
+  quoteStatus(citation: Pick<Citation, 'articleId' | 'quote'>): QuoteStatus;
   info(): EngineInfo;
 }
 
@@ -160,6 +164,10 @@ class LoadedEngine implements Engine {
 
   timeline(limit?: number): Summary {
     return timeline(this.index, limit);
+  }
+
+  quoteStatus(citation: Pick<Citation, 'articleId' | 'quote'>): QuoteStatus {
+    return quoteStatus(this.index, citation);
   }
 
   info(): EngineInfo {

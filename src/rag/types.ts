@@ -53,7 +53,12 @@ export interface Passage {
 }
 
 /** Article fields without the body, for listings and citations. */
-export type ArticleMeta = Omit<Article, 'body'> & { chunks: number; chars: number };
+export type ArticleMeta = Omit<Article, 'body'> & {
+  chunks: number;
+  chars: number;
+  /** When a re-index found the article's text changed (ISO time), if it ever did. */
+  revisedAt?: string;
+};
 
 /** A citation as data: which passage and which verbatim sentence(s) back a claim. */
 export interface Citation {

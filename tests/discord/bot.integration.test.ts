@@ -4,7 +4,7 @@
  * actually sent (REST bodies) and on what Discord would have done with it (pings, limits).
  */
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
@@ -781,6 +781,40 @@ describe('the bot over the wire, with the extractive answerer', () => {
     } finally {
       await pages.close();
     }
+  });
+
+  it('notices corrections: after a re-index changes a cited article, Sources and /sources say so', async () => {
+    const before = await answerOf(
+      h,
+      ask(h, 'What budget did the council approve for the stadium?'),
+    );
+    expect(unescaped(before.body.content)).toContain('90 million dollar');
+    const [sources] = before.body.components[0].components as Array<{ custom_id: string }>;
+
+    const file = path.join(h.config.CORPUS_DIR, 'stadium-budget.md');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('90 million dollar', '95 million dollar'));
+    const reindex = h.discord.sendInteraction({
+      commandName: 'reindex',
+      permissions: MEMBER_PERMISSIONS | PermissionFlagsBits.ManageGuild,
+      user: { id: snowflake() },
+    });
+    await h.discord.waitForRequest(
+      (r) => isOriginalEdit(h, reindex)(r) && String(r.body.content).startsWith('✅'),
+      30_000,
+    );
+
+    const press = h.discord.sendInteraction({ kind: 'component', customId: sources!.custom_id });
+    const shown = unescaped((await h.discord.waitForRequest(isCallback(press))).body.data.content);
+    expect(shown).toContain('the quote has since changed');
+    expect(shown).not.toContain('90 million dollar');
+    const list = h.discord.sendInteraction({ commandName: 'sources', user: { id: snowflake() } });
+    const listed = (await h.discord.waitForRequest(isCallback(list))).body.data.embeds[0]
+      .description;
+    expect(listed).toMatch(
+      /Council approves Riverside Stadium renovation budget.*✎ updated \d{4}-\d{2}-\d{2}/,
+    );
+    expect(listed.match(/✎ updated/g)).toHaveLength(1);
   });
 
   it('resumes after the gateway closes mid-answer and answers later questions', async () => {
