@@ -14,7 +14,7 @@ import type { Article } from '../rag/types.js';
 import { installArticle, type InstalledArticle } from './corpusFile.js';
 import { IngestError } from './errors.js';
 import { extractArticle, MIN_ARTICLE_CHARS, type ExtractedArticle } from './extract.js';
-import { DEFAULT_FETCH_POLICY, fetchPage, type FetchPolicy } from './fetch.js';
+import { decodeBody, DEFAULT_FETCH_POLICY, fetchPage, type FetchPolicy } from './fetch.js';
 
 export interface AddOptions {
   config: CoreConfig;
@@ -61,7 +61,7 @@ async function readLocal(file: string, maxBytes: number): Promise<ExtractedArtic
   const ext = path.extname(file).toLowerCase();
   if (ext === '.html' || ext === '.htm') {
     try {
-      return extractArticle(bytes.toString('utf8'));
+      return extractArticle(decodeBody(bytes, ''));
     } catch (error) {
       // The page has no URL of its own; the reason is about this file.
       if (error instanceof IngestError) throw new IngestError(error.reason, file);

@@ -56,11 +56,15 @@ export function cleanText(value: unknown): string | undefined {
 /** Every JSON-LD object on the page, `@graph` and nested arrays flattened. */
 function jsonLdObjects(doc: PageDocument): Json[] {
   const out: Json[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(visit);
+  // Articles also hide inside other objects (a WebPage's mainEntity, an ItemList's items):
+  // every nested object is visited, parents before children, a few levels deep.
+  const visit = (value: unknown, depth = 0): void => {
+    if (depth > 6) return;
+    if (Array.isArray(value)) value.forEach((v) => visit(v, depth + 1));
     else if (value && typeof value === 'object') {
       out.push(value as Json);
-      if ('@graph' in value) visit((value as Json)['@graph']);
+      for (const child of Object.values(value))
+        if (child && typeof child === 'object') visit(child, depth + 1);
     }
   };
   for (const script of Array.from(doc.querySelectorAll('script[type="application/ld+json"]'))) {
@@ -85,8 +89,8 @@ function nameOf(value: unknown): string | undefined {
     .map((v) =>
       typeof v === 'string' ? v : v && typeof v === 'object' ? (v as Json).name : undefined,
     )
-    .map(cleanText)
-    .filter((v): v is string => v !== undefined && !/^https?:\/\//.test(v));
+    .map((v) => cleanText(v)?.replace(/^by\s+/i, ''))
+    .filter((v): v is string => v !== undefined && v !== '' && !/^https?:\/\//.test(v));
   return names.length > 0 ? [...new Set(names)].join(', ') : undefined;
 }
 
@@ -138,6 +142,12 @@ function timeElementDate(doc: PageDocument): string | undefined {
     if (value) return value;
   }
   return undefined;
+}
+
+/** A date news sites put in their article paths: `/2025/03/11/…` or `/2025-03-11-…`. */
+function dateInUrl(url: string | undefined): string | undefined {
+  const m = url && /\/(20\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?=[/-])/.exec(url);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
 }
 
 /** Removes a site name appended to a `<title>` ("Headline | Outlet", "Headline - Outlet"). */
@@ -223,7 +233,8 @@ export function readMetadata(doc: PageDocument, pageUrl?: string): PageMetadata 
         ),
       ) ??
       timeElementDate(doc) ??
-      normalizeDate(ld.dateCreated),
+      normalizeDate(ld.dateCreated) ??
+      dateInUrl(canonical ?? pageUrl),
     updatedAt:
       normalizeDate(ld.dateModified) ??
       normalizeDate(

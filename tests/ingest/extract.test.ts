@@ -91,3 +91,31 @@ describe('extracting articles from saved pages', () => {
     );
   });
 });
+
+describe('metadata in less common places', () => {
+  const shell = (head: string, url?: string) =>
+    extractArticle(
+      `<html><head>${head}</head><body><article><h1>Visible headline</h1>${'<p>A paragraph of the article that goes on long enough to count as text a reader came for.</p>'.repeat(5)}</article></body></html>`,
+      url,
+    );
+
+  it('finds an article nested in a WebPage, and strips "By" from author names', () => {
+    const a = shell(
+      '<script type="application/ld+json">{"@type":"WebPage","mainEntity":{"@type":"ReportageNews","headline":"Nested headline","datePublished":"2025-02-03","author":"By Sam Lee"}}</script>',
+    );
+    expect(a).toMatchObject({
+      title: 'Nested headline',
+      publishedAt: '2025-02-03',
+      author: 'Sam Lee',
+    });
+  });
+
+  it('takes the date from the URL path when the page states none', () => {
+    expect(
+      shell('<title>x</title>', 'https://news.example/2024/07/09/story-slug').publishedAt,
+    ).toBe('2024-07-09');
+    expect(
+      shell('<title>x</title>', 'https://news.example/story-2024').publishedAt,
+    ).toBeUndefined();
+  });
+});
