@@ -54,14 +54,17 @@ export function blocksOf(html: string): string[] {
   const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
   const blocks: string[] = [];
   let current = '';
+  let linked = 0;
   const flush = (): void => {
     const text = cleanText(current);
-    if (text) blocks.push(text);
+    if (text && !isNoiseBlock(text, linked / text.length)) blocks.push(text);
     current = '';
+    linked = 0;
   };
-  const walk = (node: DomNode): void => {
+  const walk = (node: DomNode, inLink: boolean): void => {
     if (node.nodeType === 3) {
       current += node.textContent ?? '';
+      if (inLink) linked += (node.textContent ?? '').trim().length;
       return;
     }
     if (node.nodeType !== 1) return;
@@ -73,12 +76,50 @@ export function blocksOf(html: string): string[] {
     }
     const block = BLOCK.has(tag);
     if (block) flush();
-    for (const child of Array.from(node.childNodes)) walk(child);
+    for (const child of Array.from(node.childNodes)) walk(child, inLink || tag === 'a');
     if (block) flush();
   };
-  walk(document.body as unknown as DomNode);
+  walk(document.body as unknown as DomNode, false);
   flush();
+  // Wire credits close many articles ("Reporting by …; Editing by …"): metadata, not text.
+  while (blocks.length > 0 && CREDITS.test(blocks.at(-1)!)) blocks.pop();
   return blocks;
+}
+
+/** Short lines inside an article's markup that are not its text. */
+const NOISE_LINE =
+  /^(advertisement|advertising|sponsored( content)?|ad|story continues below( advertisement)?|scroll to continue|skip advert)$|^(read more|read also|also read|see also|related|more on this|recommended|watch|listen|click here)\b\s*[:›»-]/i;
+const CREDITS =
+  /^(\(?(reporting|additional reporting|writing|editing|edited|compiled) by\b[^.]{0,200}\)?\.?)$/i;
+
+/** A block to leave out: a known noise line, or a short line that is mostly a link ("Read more"). */
+function isNoiseBlock(text: string, linkShare: number): boolean {
+  if (text.length <= 160 && NOISE_LINE.test(text)) return true;
+  return text.length <= 200 && linkShare >= 0.6;
+}
+
+/** Class or id names of page furniture that sits inside article markup (whole names only). */
+const FURNITURE =
+  /^(newsletter[\w-]*|ad|ads|ad-slot|ad-container|advert[\w-]*|advertisement|promo[\w-]*|sponsored|twitter-tweet|instagram-media|tiktok-embed|embedded-post|social-embed|share|sharing|share-bar|share-buttons|social-share|read-more|readmore|related|related-[\w-]+|recirc[\w-]*|more-stories|inline-signup|signup[\w-]*)$/i;
+
+/**
+ * Removes page furniture that reader mode keeps when it sits inside the article's own markup
+ * (newsletter boxes, ad slots, embedded posts, "related" boxes). An element holding the headline
+ * or most of the page's text is never removed, whatever it is called.
+ */
+function removeFurniture(doc: ReturnType<typeof parseDocument>): void {
+  const total = doc.body?.textContent?.length ?? 0;
+  for (const el of Array.from(doc.querySelectorAll('[class], [id]')) as Array<{
+    getAttribute(name: string): string | null;
+    querySelector(selector: string): unknown;
+    textContent: string | null;
+    remove(): void;
+  }>) {
+    const names = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`.split(/\s+/);
+    if (!names.some((n) => FURNITURE.test(n))) continue;
+    if (el.querySelector('h1') || (el.textContent?.length ?? 0) > total / 2) continue;
+    el.remove();
+  }
 }
 
 function parseDocument(html: string) {
@@ -145,6 +186,7 @@ export function extractArticle(html: string, pageUrl?: string): ExtractedArticle
 
   // Readability rewrites the document it reads, so it gets its own copy.
   const readerDoc = parseDocument(html);
+  removeFurniture(readerDoc);
   const readerable = isProbablyReaderable(readerDoc as unknown as ReaderDocument);
   const reader = new Readability(readerDoc as unknown as ReaderDocument, {
     charThreshold: MIN_ARTICLE_CHARS,

@@ -94,13 +94,26 @@ function nameOf(value: unknown): string | undefined {
   return names.length > 0 ? [...new Set(names)].join(', ') : undefined;
 }
 
-function meta(doc: PageDocument, ...keys: string[]): string | undefined {
-  for (const key of keys) {
+/** Meta tag contents by lower-cased property, name or itemprop (sites vary the case: "Date"). */
+type MetaTags = Map<string, string>;
+
+function metaTags(doc: PageDocument): MetaTags {
+  const tags: MetaTags = new Map();
+  for (const el of Array.from(doc.querySelectorAll('meta'))) {
+    const content = cleanText(el.getAttribute('content'));
+    if (!content) continue;
     for (const attr of ['property', 'name', 'itemprop']) {
-      const el = doc.querySelector(`meta[${attr}="${key}"]`);
-      const value = cleanText(el?.getAttribute('content'));
-      if (value) return value;
+      const key = el.getAttribute(attr)?.trim().toLowerCase();
+      if (key && !tags.has(key)) tags.set(key, content);
     }
+  }
+  return tags;
+}
+
+function meta(tags: MetaTags, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const value = tags.get(key);
+    if (value) return value;
   }
   return undefined;
 }
@@ -152,7 +165,7 @@ function dateInUrl(url: string | undefined): string | undefined {
 
 /** Removes a site name appended to a `<title>` ("Headline | Outlet", "Headline - Outlet"). */
 export function stripSiteSuffix(title: string, site?: string): string {
-  const parts = title.split(/\s+[|–—·-]\s+/);
+  const parts = title.split(/\s+(?:[|–—·»•-]|::)\s+/);
   if (parts.length < 2) return title;
   if (site && parts.at(-1)!.toLowerCase() === site.toLowerCase())
     return parts.slice(0, -1).join(' - ');
@@ -186,17 +199,18 @@ function absolute(href: string | undefined, base: string | undefined): string | 
 /** Reads the page's own metadata. `pageUrl` resolves relative canonical links. */
 export function readMetadata(doc: PageDocument, pageUrl?: string): PageMetadata {
   const objects = jsonLdObjects(doc);
+  const tags = metaTags(doc);
   const ld = objects.find(isArticle) ?? {};
   const publisher = (ld.publisher ??
     objects.find((o) => asArray(o['@type'] as string).includes('Organization'))) as unknown;
-  const site = meta(doc, 'og:site_name', 'application-name') ?? nameOf(publisher);
+  const site = meta(tags, 'og:site_name', 'application-name') ?? nameOf(publisher);
   const h1 = cleanText(doc.querySelector('h1')?.textContent);
   const docTitle = cleanText(doc.querySelector('title')?.textContent);
   const title =
     cleanText(ld.headline) ??
     cleanText(ld.name) ??
-    (meta(doc, 'og:title', 'twitter:title') &&
-      stripSiteSuffix(meta(doc, 'og:title', 'twitter:title')!, site)) ??
+    (meta(tags, 'og:title', 'twitter:title') &&
+      stripSiteSuffix(meta(tags, 'og:title', 'twitter:title')!, site)) ??
     h1 ??
     (docTitle && stripSiteSuffix(docTitle, site));
   const canonical =
@@ -204,23 +218,23 @@ export function readMetadata(doc: PageDocument, pageUrl?: string): PageMetadata 
       doc.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? undefined,
       pageUrl,
     ) ??
-    absolute(meta(doc, 'og:url'), pageUrl) ??
+    absolute(meta(tags, 'og:url'), pageUrl) ??
     absolute(typeof ld.url === 'string' ? ld.url : undefined, pageUrl);
   const free = ld.isAccessibleForFree;
-  const ogType = meta(doc, 'og:type');
+  const ogType = meta(tags, 'og:type');
   return {
     title,
     source: site,
     author:
       nameOf(ld.author) ??
-      nameOf(meta(doc, 'author', 'article:author', 'parsely-author', 'dc.creator')),
+      nameOf(meta(tags, 'author', 'article:author', 'parsely-author', 'dc.creator')),
     publishedAt:
       normalizeDate(ld.datePublished) ??
       normalizeDate(
         meta(
-          doc,
+          tags,
           'article:published_time',
-          'datePublished',
+          'datepublished',
           'og:published_time',
           'pubdate',
           'publishdate',
@@ -239,10 +253,10 @@ export function readMetadata(doc: PageDocument, pageUrl?: string): PageMetadata 
       normalizeDate(ld.dateModified) ??
       normalizeDate(
         meta(
-          doc,
+          tags,
           'article:modified_time',
           'og:updated_time',
-          'dateModified',
+          'datemodified',
           'last-modified',
           'dcterms.modified',
         ),
