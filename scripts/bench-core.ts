@@ -4,11 +4,13 @@
  *
  * - answer time after load: every question of the evaluation set, asked `repeat` times in one
  *   process with the index loaded (p50/p95/max);
- * - a whole `npm run ask -- "…"` process, index present: wall time over `runs` runs;
+ * - a whole `storybot ask "…"` process (the compiled `node dist/cli/storybot.js`), index present:
+ *   median wall time over `runs` runs, alternated with `node -e 0` runs so that the ratio of the
+ *   two medians holds on a busy machine (targets: ≤ 0.4 s and ≤ 4× `node -e 0`);
  * - resident memory: peak RSS (maxRSS) of a process that loads the index and answers.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { percentile } from '../src/bench/metrics.js';
 import { loadConfig } from '../src/config.js';
@@ -49,35 +51,54 @@ async function measureInProcess(
   };
 }
 
-function measureProcess(runs: number): { medianMs: number; maxMs: number; peakRssMb: number } {
-  const walls: number[] = [];
+/** Wall time (ms) and peak RSS (KiB) of one process, through /usr/bin/time. */
+function timeProcess(command: string[]): { ms: number; kb: number } {
+  const t = performance.now();
+  const out = spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', ...command], { encoding: 'utf8' });
+  const ms = performance.now() - t;
+  if (out.status !== 0) throw new Error(`${command.join(' ')} failed: ${out.stderr}`);
+  return { ms, kb: Number(/MAXRSS_KB=(\d+)/.exec(out.stderr)?.[1] ?? 0) };
+}
+
+const ASK = [
+  process.execPath,
+  'dist/cli/storybot.js',
+  'ask',
+  'What did Xi tell Trump about Taiwan?',
+];
+const BARE_NODE = [process.execPath, '-e', '0'];
+
+function measureProcess(runs: number): {
+  medianMs: number;
+  maxMs: number;
+  nodeMedianMs: number;
+  ratio: number;
+  peakRssMb: number;
+} {
+  if (!existsSync(ASK[1]!)) throw new Error('dist/ is missing: run npm run build first');
+  timeProcess(ASK); // warm-up: the file cache, and an index built if there was none
+  const ask: number[] = [];
+  const bare: number[] = [];
   let peakKb = 0;
   for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    const out = spawnSync(
-      '/usr/bin/time',
-      [
-        '-f',
-        'MAXRSS_KB=%M',
-        'npm',
-        'run',
-        '-s',
-        'ask',
-        '--',
-        'What did Xi tell Trump about Taiwan?',
-      ],
-      { encoding: 'utf8' },
-    );
-    walls.push(performance.now() - t);
-    if (out.status !== 0) throw new Error(`npm run ask failed: ${out.stderr}`);
-    // /usr/bin/time reports the largest of npm's and its children's RSS; node running ask is the largest.
-    const kb = Number(/MAXRSS_KB=(\d+)/.exec(out.stderr)?.[1] ?? 0);
-    peakKb = Math.max(peakKb, kb);
+    const run = timeProcess(ASK);
+    ask.push(run.ms);
+    peakKb = Math.max(peakKb, run.kb);
+    bare.push(timeProcess(BARE_NODE).ms);
   }
-  walls.sort((a, b) => a - b);
+  const medianMs = percentile(
+    [...ask].sort((a, b) => a - b),
+    50,
+  );
+  const nodeMedianMs = percentile(
+    [...bare].sort((a, b) => a - b),
+    50,
+  );
   return {
-    medianMs: Math.round(percentile(walls, 50)),
-    maxMs: Math.round(walls.at(-1)!),
+    medianMs: Math.round(medianMs),
+    maxMs: Math.round(Math.max(...ask)),
+    nodeMedianMs: Math.round(nodeMedianMs),
+    ratio: round(medianMs / nodeMedianMs),
     peakRssMb: Math.round(peakKb / 1024),
   };
 }
@@ -85,7 +106,7 @@ function measureProcess(runs: number): { medianMs: number; maxMs: number; peakRs
 const { values } = parseArgs({
   options: {
     repeat: { type: 'string', default: '20' },
-    runs: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '7' },
     json: { type: 'boolean' },
   },
 });
@@ -99,6 +120,8 @@ const result = {
   engineLoadMs: inProcess.loadMs,
   askProcessMedianMs: wholeProcess.medianMs,
   askProcessMaxMs: wholeProcess.maxMs,
+  nodeProcessMedianMs: wholeProcess.nodeMedianMs,
+  askToNodeRatio: wholeProcess.ratio,
   askProcessPeakRssMb: wholeProcess.peakRssMb,
 };
 if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);

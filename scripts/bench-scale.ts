@@ -740,7 +740,7 @@ function parseSize(text: string): number {
   return n;
 }
 
-type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Row = Record<string, any>;
 
 function table(rows: Row[]): string {
   const cols: Array<[string, (r: Row) => string]> = [

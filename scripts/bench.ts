@@ -1,9 +1,11 @@
 /**
- * `npm run bench -- --dataset DIR [--limit N] [--json] [--split dev|test|all] [--chunk-size N] [--smoke-articles N]`
+ * `npm run bench -- --dataset DIR [--limit N] [--json] [--answers] [--split dev|test|all] [--chunk-size N] [--smoke-articles N]`
  *
  * Runs the MultiHop-RAG retrieval benchmark (see src/bench/multihop.ts) and prints the figures of
  * the product's pipeline and of a plain BM25 baseline side by side. `--json` prints one object
- * `{"ours": {...}, "bm25": {...}}` for the chosen split (default: all questions).
+ * `{"ours": {...}, "bm25": {...}}` for the chosen split (default: all questions). `--answers` adds
+ * the product's answer accuracy by question type, beside an always-"Yes" baseline for Yes/No
+ * questions (and an `"answers"` key in the JSON).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +17,7 @@ import { runMultiHopBench } from '../src/bench/multihop.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
-  'usage: npm run bench -- --dataset DIR [--limit N] [--json] [--split dev|test|all] [--chunk-size N] [--smoke-articles N]';
+  'usage: npm run bench -- --dataset DIR [--limit N] [--json] [--answers] [--split dev|test|all] [--chunk-size N] [--smoke-articles N]';
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -34,6 +36,7 @@ try {
       dataset: { type: 'string' },
       limit: { type: 'string' },
       json: { type: 'boolean' },
+      answers: { type: 'boolean' },
       split: { type: 'string' },
       'chunk-size': { type: 'string' },
       'smoke-articles': { type: 'string' },
@@ -63,6 +66,7 @@ try {
     split,
     chunkSize: positiveInt('chunk-size', values['chunk-size']),
     extraArticles: positiveInt('smoke-articles', values['smoke-articles']),
+    answers: values.answers ?? false,
     wordVectorsDir: path.join(ROOT, 'data', 'cache', 'wordvectors'),
     onProgress: (message) => process.stderr.write(`bench: ${message}\n`),
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Answer, Citation } from '../src/rag/types.js';
-import { scoreAnswer, summarizeOutcomes } from '../scripts/eval.js';
+import { scoreAnswer, summarizeOutcomes } from '../src/eval.js';
 
 const BODY =
   'Xi spoke to Trump on Monday. Washington has reduced tariffs on Chinese goods by 10%. Trade was also raised.';
@@ -86,7 +86,7 @@ describe('scoreAnswer', () => {
 
 describe('summarizeOutcomes', () => {
   it('computes accuracies per kind, refusal accuracy and false refusals', () => {
-    const base = { question: 'q', answer: 'a', verbatim: true };
+    const base = { question: 'q', answer: 'a', verbatim: true, cited: true };
     const outcomes = [
       {
         ...base,
@@ -107,6 +107,8 @@ describe('summarizeOutcomes', () => {
       {
         ...base,
         id: 'p1',
+        cited: false,
+        verbatim: false,
         kind: 'paraphrase' as const,
         refused: true,
         answerCorrect: false,
@@ -124,6 +126,8 @@ describe('summarizeOutcomes', () => {
       {
         ...base,
         id: 'u1',
+        cited: false,
+        verbatim: false,
         kind: 'unanswerable' as const,
         refused: true,
         answerCorrect: false,
@@ -140,6 +144,8 @@ describe('summarizeOutcomes', () => {
       {
         ...base,
         id: 'u3',
+        cited: false,
+        verbatim: false,
         kind: 'unanswerable' as const,
         refused: true,
         answerCorrect: false,
@@ -152,7 +158,7 @@ describe('summarizeOutcomes', () => {
       directAnswerAccuracy: 0.5,
       paraphraseAnswerAccuracy: 0.5,
       citationAccuracy: 0.5,
-      quotesVerbatim: 0.857,
+      quotesVerbatim: 0.75,
       refusalAccuracy: 0.667,
       falseRefusalRate: 0.25,
     });

@@ -2,8 +2,15 @@
  * Formatting of MultiHop-RAG benchmark results: the `--json` object and the text tables.
  * Pure: results in, strings and plain objects out.
  */
+import type { AccuracyFigures, AnswerAccuracy } from './answer-accuracy.js';
 import type { Split } from './metrics.js';
-import { figures, NULL_TYPE, type BenchResult, type SystemFigures } from './multihop.js';
+import {
+  answerFigures,
+  figures,
+  NULL_TYPE,
+  type BenchResult,
+  type SystemFigures,
+} from './multihop.js';
 
 /** The keys `--json` prints for each system, in order (byType comes after them). */
 export const JSON_KEYS = [
@@ -48,12 +55,54 @@ function jsonOf(f: SystemFigures): Record<string, unknown> {
   return out;
 }
 
-/** The `--json` object: `{"ours": {...}, "bm25": {...}}` for one split. */
+function accuracyJson(f: AccuracyFigures): Record<string, number> {
+  return { questions: f.questions, accuracy: round(f.accuracy, 4), refused: round(f.refused, 4) };
+}
+
+/** The `answers` object of `--json --answers`: our answer accuracy, and always-"Yes" on Yes/No questions. */
+export function answersJson(a: AnswerAccuracy): Record<string, unknown> {
+  const byType: Record<string, Record<string, number>> = {};
+  for (const [type, f] of Object.entries(a.byType)) byType[type] = accuracyJson(f);
+  return {
+    all: accuracyJson(a.all),
+    answerable: accuracyJson(a.answerable),
+    yesNo: { ...accuracyJson(a.yesNo), alwaysYes: round(a.yesNo.alwaysYes, 4) },
+    byType,
+  };
+}
+
+/**
+ * The `--json` object: `{"ours": {...}, "bm25": {...}}` for one split, plus `"answers": {...}`
+ * (the product's answer accuracy) when the run was asked for answers.
+ */
 export function benchJson(
   result: BenchResult,
   split: Split | 'all',
-): { ours: Record<string, unknown>; bm25: Record<string, unknown> } {
-  return { ours: jsonOf(figures(result.ours, split)), bm25: jsonOf(figures(result.bm25, split)) };
+): { ours: Record<string, unknown>; bm25: Record<string, unknown>; answers?: unknown } {
+  const out: { ours: Record<string, unknown>; bm25: Record<string, unknown>; answers?: unknown } = {
+    ours: jsonOf(figures(result.ours, split)),
+    bm25: jsonOf(figures(result.bm25, split)),
+  };
+  if (result.answers) out.answers = answersJson(answerFigures(result.ours, split));
+  return out;
+}
+
+/** Text table of answer accuracy by question type, with the always-"Yes" baseline for Yes/No. */
+export function renderAnswers(a: AnswerAccuracy): string {
+  const row = (name: string, f: AccuracyFigures, baseline = ''): string[] => [
+    name,
+    String(f.questions),
+    f3(f.accuracy),
+    f3(f.refused),
+    baseline,
+  ];
+  const rows = [
+    ...Object.entries(a.byType).map(([type, f]) => row(type, f)),
+    row('all questions', a.all),
+    row('answerable', a.answerable),
+    row('gold Yes/No', a.yesNo, f3(a.yesNo.alwaysYes)),
+  ];
+  return table(['answer accuracy', 'n', 'ours', 'refused', 'always Yes'], rows);
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -117,6 +166,7 @@ export function renderReport(result: BenchResult, splits: Array<Split | 'all'>):
         typeRows,
       ),
     );
+    if (result.answers) parts.push(renderAnswers(answerFigures(result.ours, split)));
   }
   const cost = (name: string, f: SystemFigures): string[] => [
     name,

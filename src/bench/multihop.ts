@@ -23,6 +23,12 @@ import { LexicalIndexBuilder } from '../rag/store/lexical.js';
 import { cleanUserText, contentStems } from '../rag/text.js';
 import type { Article, ArticleMeta, Chunk, Passage } from '../rag/types.js';
 import {
+  isAnswerCorrect,
+  summarizeAnswers,
+  type AnswerAccuracy,
+  type ScoredAnswer,
+} from './answer-accuracy.js';
+import {
   CUTOFF,
   percentile,
   scoreQuestion,
@@ -42,6 +48,8 @@ export interface MultiHopQuestion {
   type: string;
   /** Verbatim sentences of the corpus that answer it (empty for null questions). */
   facts: string[];
+  /** The dataset's short answer ("Yes", "Sam Altman", "Insufficient information."). */
+  answer: string;
   split: Split;
 }
 
@@ -54,6 +62,7 @@ const queriesSchema = z.array(
   z.object({
     query: z.string().min(1),
     question_type: z.string().min(1),
+    answer: z.string(),
     evidence_list: z.array(z.object({ fact: z.string().min(1) })),
   }),
 );
@@ -85,6 +94,7 @@ export function loadMultiHop(dir: string): MultiHopDataset {
     query: q.query,
     type: q.question_type,
     facts: q.evidence_list.map((e) => e.fact),
+    answer: q.answer,
     split: splitOf(q.query),
   }));
   return { articles, questions };
@@ -97,6 +107,8 @@ export interface QuestionResult {
   scores?: QuestionScores;
   /** The answerer refused. */
   refused: boolean;
+  /** The product's answer (text, refusal and short answer when the answerer gives one). */
+  answer?: ScoredAnswer;
   /** Retrieval time of the top 10, milliseconds. */
   latencyMs: number;
 }
@@ -159,6 +171,19 @@ export function figures(run: SystemRun, split: Split | 'all'): SystemFigures {
   };
 }
 
+/** Answer accuracy of a system's answers (restricted to `split` unless 'all'); questions it did not answer are skipped. */
+export function answerFigures(run: SystemRun, split: Split | 'all'): AnswerAccuracy {
+  const outcomes = run.results
+    .filter((r) => r.answer && (split === 'all' || r.question.split === split))
+    .map((r) => ({
+      type: r.question.type,
+      gold: r.question.answer,
+      correct: isAnswerCorrect(r.question.answer, r.question.type === NULL_TYPE, r.answer!),
+      refused: r.answer!.refused,
+    }));
+  return summarizeAnswers(outcomes, NULL_TYPE);
+}
+
 export interface BenchOptions {
   datasetDir: string;
   /** Questions to ask (after the split filter), from the start of the file. */
@@ -174,6 +199,8 @@ export interface BenchOptions {
   /** The shared word-vector table (the product's `data/cache/wordvectors`); built there on first use. */
   wordVectorsDir: string;
   onProgress?: (message: string) => void;
+  /** Report answer accuracy by question type as well. */
+  answers?: boolean;
   /** Called per question, for debugging retrieval. */
   onQuestion?: (system: string, result: QuestionResult, top: Passage[]) => void;
 }
@@ -184,6 +211,8 @@ export interface BenchResult {
   chunkSize: number;
   articles: number;
   questions: number;
+  /** Answer accuracy was asked for (`--answers`). */
+  answers: boolean;
 }
 
 function peakRssMb(): number {
@@ -238,6 +267,7 @@ export async function runMultiHopBench(options: BenchOptions): Promise<BenchResu
       chunkSize: config.CHUNK_SIZE,
       articles: articles.length,
       questions: questions.length,
+      answers: options.answers ?? false,
     };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -269,6 +299,12 @@ async function runOurs(
     const latencyMs = performance.now() - t0;
     const answer = await engine.ask(question.query);
     const result = resultFor(question, top, answer.refused, latencyMs);
+    result.answer = {
+      answer: answer.answer,
+      refused: answer.refused,
+      // `short` is new in the Answer type; older answerers do not set it.
+      short: (answer as { short?: string | null }).short ?? null,
+    };
     options.onQuestion?.('ours', result, top);
     results.push(result);
     if (results.length % 250 === 0)

@@ -2,12 +2,21 @@
  * `storybot add <url | page.html | article.md> [--no-index] [--json]`: adds one article to the
  * corpus (fetched safely, extracted in reader mode, de-duplicated) and re-indexes.
  */
-import { parseArgs } from 'node:util';
-import { userMessage, UserFacingError } from '../errors.js';
-import { addArticle, type AddResult } from '../ingest/add.js';
-import { cliSetup } from './common.js';
+import type { AddResult } from '../ingest/add.js';
+import { parseCommand, usage, type CommandSpec } from './args.js';
+import { reportError, setupCli } from './common.js';
 
-const USAGE = 'usage: npm run add -- <url | page.html | article.md> [--no-index] [--json]';
+export const spec: CommandSpec = {
+  name: 'add',
+  summary: 'add an article from a link, a saved page or a file, then re-index',
+  usage: '[--no-index] [--json] <url | page.html | article.md>',
+  positionals: true,
+  options: {
+    'no-index': { type: 'boolean', help: 'write the article into the corpus without re-indexing' },
+    json: { type: 'boolean', help: 'print one JSON object {action, file, title, source, url, …}' },
+  },
+  examples: ['storybot add https://news.example/2025/11/25/story', 'storybot add saved-page.html'],
+};
 
 function describe(result: AddResult): string {
   const a = result.article;
@@ -18,44 +27,37 @@ function describe(result: AddResult): string {
   return `${what}; indexed ${m.articles} article(s), ${m.chunks} chunks in ${m.buildMs} ms`;
 }
 
-/** Runs the subcommand; returns the exit code (2: usage, 1: refused or failed). */
+function resultJson(result: AddResult): Record<string, unknown> {
+  const { body, ...meta } = result.article;
+  return {
+    action: result.action,
+    file: result.file,
+    ...meta,
+    chars: body.length,
+    ...(result.build ? { buildMs: result.build.manifest.buildMs } : {}),
+  };
+}
+
+/** Runs `storybot add`; returns the exit code (2: usage, 1: refused or failed). */
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
+  const args = parseCommand(spec, argv);
+  if (!args.ok) return args.exitCode;
+  if (args.positionals.length !== 1) return usage(spec, 'give exactly one link or file').exitCode;
+  const setup = setupCli();
+  if (!setup) return 1;
+  const { config, logger } = setup;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { 'no-index': { type: 'boolean' }, json: { type: 'boolean' } },
-    });
-    if (parsed.positionals.length !== 1) throw new Error('give exactly one link or file');
-  } catch (error) {
-    process.stderr.write(`storybot: ${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  const { config, logger } = cliSetup();
-  const input = parsed.positionals[0]!;
-  try {
-    const result = await addArticle(input, {
+    const { addArticle } = await import('../ingest/add.js');
+    const result = await addArticle(args.positionals[0]!, {
       config,
-      reindex: !parsed.values['no-index'],
+      reindex: !args.values['no-index'],
       onProgress: (p) => logger.debug(`${p.phase}: ${p.message}`),
     });
-    const { body, ...meta } = result.article;
     process.stdout.write(
-      parsed.values.json
-        ? `${JSON.stringify({ action: result.action, file: result.file, ...meta, chars: body.length, ...(result.build ? { buildMs: result.build.manifest.buildMs } : {}) })}\n`
-        : `${describe(result)}\n`,
+      args.values.json ? `${JSON.stringify(resultJson(result))}\n` : `${describe(result)}\n`,
     );
     return 0;
   } catch (error) {
-    if (!(error instanceof UserFacingError)) logger.error({ err: error }, 'add failed');
-    const message = userMessage(
-      error,
-      `unexpected failure: ${(error as Error)?.message ?? String(error)}`,
-    );
-    process.stderr.write(
-      parsed.values.json ? `${JSON.stringify({ error: message })}\n` : `storybot: ${message}\n`,
-    );
-    return 1;
+    return reportError(error, logger);
   }
 }

@@ -1,60 +1,69 @@
 /**
- * `npm run ask -- "question"` prints a cited answer.
+ * `storybot ask "question"` prints a cited answer.
  * `--json` prints one JSON object; `--stdin` answers one question per input line, one JSON line each.
  */
-import { parseArgs } from 'node:util';
-import { openOrBuildEngine } from '../rag/engine.js';
-import { answerJson, cliSetup, exitWithError, renderCited } from './common.js';
+import type { Logger } from 'pino';
+import type { Engine } from '../rag/engine.js';
+import { parseCommand, usage, type CommandSpec } from './args.js';
+import { answerJson, renderCited, reportError, setupCli } from './common.js';
 
-const { config, logger } = cliSetup();
-let args;
-try {
-  args = parseArgs({
-    allowPositionals: true,
-    options: { json: { type: 'boolean' }, stdin: { type: 'boolean' } },
-  });
-} catch (error) {
-  process.stderr.write(
-    `storybot: ${(error as Error).message}\nusage: npm run ask -- [--json] "question" | npm run ask -- --stdin\n`,
-  );
-  process.exit(2);
-}
-const question = args.positionals.join(' ').trim();
-if (!args.values.stdin && question === '') {
-  process.stderr.write(
-    'usage: npm run ask -- [--json] "question"   (or --stdin for one question per line)\n',
-  );
-  process.exit(2);
-}
+export const spec: CommandSpec = {
+  name: 'ask',
+  summary: 'answer one question about the story, with citations (builds the index if missing)',
+  usage: '[--json] "question" | --stdin',
+  positionals: true,
+  options: {
+    json: { type: 'boolean', help: 'print one JSON object {question, answer, refused, citations}' },
+    stdin: { type: 'boolean', help: 'answer each line of standard input; one JSON line each' },
+  },
+  examples: ['storybot ask "What was agreed, and when?"', 'storybot ask --json "Who said it?"'],
+};
 
-try {
-  const engine = await openOrBuildEngine(config, { logger });
-  if (args.values.stdin) {
-    for await (const line of stdinLines()) {
-      let out: Record<string, unknown>;
-      try {
-        out = answerJson(await engine.ask(line));
-      } catch (error) {
-        logger.error({ err: error }, 'question failed');
-        out = {
-          question: line,
-          answer: 'Sorry, something went wrong answering this question.',
-          refused: true,
-          citations: [],
-        };
-      }
-      process.stdout.write(`${JSON.stringify(out)}\n`);
+/** Runs `storybot ask`; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const args = parseCommand(spec, argv);
+  if (!args.ok) return args.exitCode;
+  const question = args.positionals.join(' ').trim();
+  if (!args.values.stdin && question === '') return usage(spec, 'no question given').exitCode;
+  const setup = setupCli();
+  if (!setup) return 1;
+  const { config, logger } = setup;
+  try {
+    const { openOrBuildEngine } = await import('../rag/engine.js');
+    const engine = await openOrBuildEngine(config, { logger });
+    if (args.values.stdin) {
+      await answerLines(engine, logger);
+      return 0;
     }
-  } else {
     const answer = await engine.ask(question);
     process.stdout.write(
       args.values.json
         ? `${JSON.stringify(answerJson(answer))}\n`
-        : renderCited(answer.answer, answer.citations, answer.note),
+        : renderCited(answer.answer, answer.citations, answer.note, answer.short),
     );
+    return 0;
+  } catch (error) {
+    return reportError(error, logger);
   }
-} catch (error) {
-  exitWithError(error, logger);
+}
+
+/** Answers each line of stdin with one JSON line; a failure answers that line with an apology. */
+async function answerLines(engine: Engine, logger: Logger): Promise<void> {
+  for await (const line of stdinLines()) {
+    let out: Record<string, unknown>;
+    try {
+      out = answerJson(await engine.ask(line));
+    } catch (error) {
+      logger.error({ err: error }, 'question failed');
+      out = {
+        question: line,
+        answer: 'Sorry, something went wrong answering this question.',
+        refused: true,
+        citations: [],
+      };
+    }
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  }
 }
 
 /**

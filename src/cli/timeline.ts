@@ -1,44 +1,36 @@
 /** `storybot timeline [--limit N] [--json]`: dated events across the corpus, each cited. */
-import { parseArgs } from 'node:util';
-import { userMessage, UserFacingError } from '../errors.js';
-import { openOrBuildEngine } from '../rag/engine.js';
-import { DEFAULT_TIMELINE_EVENTS } from '../rag/timeline.js';
-import { cliSetup, renderCited, summaryJson } from './common.js';
+import { parseCommand, usage, type CommandSpec } from './args.js';
+import { renderSummary, reportError, setupCli, summaryJson } from './common.js';
 
-const USAGE = 'usage: npm run timeline -- [--limit N] [--json]';
+export const spec: CommandSpec = {
+  name: 'timeline',
+  summary: 'dated events across the corpus, in the order they happened, each cited',
+  usage: '[--limit N] [--json]',
+  options: {
+    limit: { type: 'string', value: 'N', help: 'show at most N events', default: '25' },
+    json: { type: 'boolean', help: 'print one JSON object {summary, citations}' },
+  },
+  examples: ['storybot timeline', 'storybot timeline --limit 10 --json'],
+};
 
-/** Runs the subcommand; returns the exit code. */
+/** Runs `storybot timeline`; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  let values;
+  const args = parseCommand(spec, argv);
+  if (!args.ok) return args.exitCode;
+  const limit = Number(args.values.limit);
+  if (!Number.isInteger(limit) || limit < 1)
+    return usage(spec, '--limit must be a whole number of events').exitCode;
+  const setup = setupCli();
+  if (!setup) return 1;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { limit: { type: 'string' }, json: { type: 'boolean' } },
-    }));
-  } catch (error) {
-    process.stderr.write(`storybot: ${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  const limit = values.limit === undefined ? DEFAULT_TIMELINE_EVENTS : Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) {
-    process.stderr.write(`storybot: --limit must be a whole number of events\n${USAGE}\n`);
-    return 2;
-  }
-  const { config, logger } = cliSetup();
-  try {
-    const engine = await openOrBuildEngine(config, { logger });
-    const result = engine.timeline(limit);
+    const { openOrBuildEngine } = await import('../rag/engine.js');
+    const engine = await openOrBuildEngine(setup.config, { logger: setup.logger });
+    const timeline = engine.timeline(limit);
     process.stdout.write(
-      values.json
-        ? `${JSON.stringify(summaryJson(result))}\n`
-        : renderCited(result.summary, result.citations),
+      args.values.json ? `${JSON.stringify(summaryJson(timeline))}\n` : renderSummary(timeline),
     );
     return 0;
   } catch (error) {
-    if (!(error instanceof UserFacingError)) logger.error({ err: error }, 'timeline failed');
-    process.stderr.write(
-      `storybot: ${userMessage(error, `unexpected failure: ${String(error)}`)}\n`,
-    );
-    return 1;
+    return reportError(error, setup.logger);
   }
 }

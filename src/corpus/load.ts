@@ -104,11 +104,17 @@ function parseTextArticle(file: string, text: string): Article {
     try {
       raw = parseYaml(fm[1] ?? '');
     } catch (error) {
-      throw new CorpusError(file, `the front matter is not valid YAML (${(error as Error).message.split('\n')[0]})`);
+      throw new CorpusError(
+        file,
+        `the front matter is not valid YAML (${(error as Error).message.split('\n')[0]})`,
+      );
     }
     const parsed = metaSchema.safeParse(raw ?? {});
     if (!parsed.success) {
-      throw new CorpusError(file, `the front matter is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+      throw new CorpusError(
+        file,
+        `the front matter is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+      );
     }
     meta = parsed.data;
     body = text.slice(fm[0].length);
@@ -129,7 +135,9 @@ function parseTextArticle(file: string, text: string): Article {
 function articleFromJson(file: string, item: unknown, where: string): Article {
   const parsed = jsonArticleSchema.safeParse(item);
   if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'item'}: ${i.message}`).join('; ');
+    const why = parsed.error.issues
+      .map((i) => `${i.path.join('.') || 'item'}: ${i.message}`)
+      .join('; ');
     throw new CorpusError(file, `${where} is not an article (${why})`);
   }
   const a = parsed.data;
@@ -137,7 +145,10 @@ function articleFromJson(file: string, item: unknown, where: string): Article {
   const body = a.body.replace(/\r\n?/g, '\n');
   const url = cleanString(a.url);
   return {
-    id: a.id !== undefined ? String(a.id) : `${stemOf(file)}:${shortHash(url ?? `${a.title}\n${a.published_at ?? ''}`)}`,
+    id:
+      a.id !== undefined
+        ? String(a.id)
+        : `${stemOf(file)}:${shortHash(url ?? `${a.title}\n${a.published_at ?? ''}`)}`,
     title: a.title,
     source: cleanString(a.source),
     url,
@@ -167,7 +178,9 @@ function parseJsonArticles(file: string, text: string, lines: boolean): Article[
       throw new CorpusError(file, `malformed JSON (${(error as Error).message})`);
     }
     const list = Array.isArray(value) ? value : [value];
-    list.forEach((v, i) => items.push({ value: v, where: Array.isArray(value) ? `item ${i}` : 'the object' }));
+    list.forEach((v, i) =>
+      items.push({ value: v, where: Array.isArray(value) ? `item ${i}` : 'the object' }),
+    );
   }
   if (items.length === 0) throw new CorpusError(file, 'the file holds no articles');
   return items.map(({ value, where }) => articleFromJson(file, value, where));
@@ -180,7 +193,10 @@ function parseJsonArticles(file: string, text: string, lines: boolean): Article[
 export function parseArticleFile(name: string, bytes: Buffer): Article[] {
   const ext = path.extname(name).toLowerCase();
   if (!(ARTICLE_EXTENSIONS as readonly string[]).includes(ext)) {
-    throw new CorpusError(name, `unsupported file type "${ext || 'none'}" (use ${ARTICLE_EXTENSIONS.join(', ')})`);
+    throw new CorpusError(
+      name,
+      `unsupported file type "${ext || 'none'}" (use ${ARTICLE_EXTENSIONS.join(', ')})`,
+    );
   }
   const text = decodeText(name, bytes);
   if (ext === '.json') return parseJsonArticles(name, text, false);
@@ -202,7 +218,12 @@ export interface LoadedCorpus {
 }
 
 /** Lists article files under `dir` recursively, sorted, skipping dot-files. */
-async function listFiles(root: string, rootReal: string, errors: CorpusError[], ignored: string[]): Promise<string[]> {
+async function listFiles(
+  root: string,
+  rootReal: string,
+  errors: CorpusError[],
+  ignored: string[],
+): Promise<string[]> {
   const out: string[] = [];
   async function walk(dir: string): Promise<void> {
     const entries = await readdir(dir, { withFileTypes: true });
@@ -221,7 +242,9 @@ async function listFiles(root: string, rootReal: string, errors: CorpusError[], 
           continue;
         }
         if (target !== rootReal && !target.startsWith(rootReal + path.sep)) {
-          errors.push(new CorpusError(rel, 'the symbolic link points outside the corpus directory'));
+          errors.push(
+            new CorpusError(rel, 'the symbolic link points outside the corpus directory'),
+          );
           continue;
         }
         const st = await stat(full);
@@ -232,7 +255,10 @@ async function listFiles(root: string, rootReal: string, errors: CorpusError[], 
       } else if (!entry.isFile()) {
         continue;
       }
-      if ((ARTICLE_EXTENSIONS as readonly string[]).includes(path.extname(entry.name).toLowerCase())) out.push(rel);
+      if (
+        (ARTICLE_EXTENSIONS as readonly string[]).includes(path.extname(entry.name).toLowerCase())
+      )
+        out.push(rel);
       else ignored.push(rel);
     }
   }
@@ -263,14 +289,18 @@ export async function loadCorpus(dir: string, options: LoadOptions = {}): Promis
     try {
       const size = (await stat(full)).size;
       if (size > maxBytes) {
-        throw new CorpusError(rel, `the file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit`);
+        throw new CorpusError(
+          rel,
+          `the file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit`,
+        );
       }
       const parsed = parseArticleFile(rel, await readFile(full));
       // Checked against earlier files and within this one: two articles sharing an id would
       // share chunk ids, and citations would point at the wrong text.
       const inFile = new Set<string>();
       for (const article of parsed) {
-        const earlier = seen.get(article.id) ?? (inFile.has(article.id) ? 'the same file' : undefined);
+        const earlier =
+          seen.get(article.id) ?? (inFile.has(article.id) ? 'the same file' : undefined);
         if (earlier !== undefined) {
           throw new CorpusError(rel, `duplicate article id "${article.id}" (also in ${earlier})`);
         }
@@ -282,7 +312,13 @@ export async function loadCorpus(dir: string, options: LoadOptions = {}): Promis
       }
     } catch (error) {
       if (error instanceof CorpusError) problems.push(error);
-      else problems.push(new CorpusError(rel, `could not be read (${(error as NodeJS.ErrnoException).code ?? 'I/O error'})`));
+      else
+        problems.push(
+          new CorpusError(
+            rel,
+            `could not be read (${(error as NodeJS.ErrnoException).code ?? 'I/O error'})`,
+          ),
+        );
     }
   }
   if (problems.length > 0 && !options.skipInvalid) {
@@ -292,7 +328,12 @@ export async function loadCorpus(dir: string, options: LoadOptions = {}): Promis
     throw Object.assign(err, { problems });
   }
   if (articles.length === 0) {
-    throw new CorpusError(dir, problems.length ? 'no valid articles (every file was rejected)' : 'no articles found (.txt, .md, .json, .jsonl)');
+    throw new CorpusError(
+      dir,
+      problems.length
+        ? 'no valid articles (every file was rejected)'
+        : 'no articles found (.txt, .md, .json, .jsonl)',
+    );
   }
   return { articles, skipped: problems, ignored };
 }

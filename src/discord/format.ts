@@ -17,6 +17,7 @@ import {
 } from 'discord.js';
 import type { EngineInfo } from '../rag/engine.js';
 import type { ArticleMeta, Citation, Manifest } from '../rag/types.js';
+import { plural } from '../words.js';
 import { isWebUrl, safeContent, safeSnippet } from './sanitize.js';
 
 /** Discord's documented message limits (characters). */
@@ -369,7 +370,7 @@ function articleLine(article: ArticleMeta, index: number): string {
     article.source && safeSnippet(article.source),
     article.publishedAt?.slice(0, 10),
     article.revisedAt && `✎ updated ${article.revisedAt.slice(0, 10)}`,
-    `${article.chunks} chunks`,
+    plural(article.chunks, 'chunk'),
   ]
     .filter(Boolean)
     .join(' · ');
@@ -466,7 +467,7 @@ export function formatStatus(view: StatusView): ReplyPayload {
   if (view.info) {
     fields.push({
       name: 'Index',
-      value: `${number(view.info.articles)} articles, ${number(view.info.chunks)} chunks`,
+      value: `${plural(view.info.articles, 'article')}, ${plural(view.info.chunks, 'chunk')}`,
       inline: true,
     });
     const built = Date.parse(view.info.builtAt);
@@ -572,7 +573,7 @@ export function formatProgress(progress: IndexProgress, upload?: string): string
 export function formatReindexDone(manifest: Manifest, upload?: string): string {
   const added = upload ? `Added \`${safeSnippet(upload)}\` to the corpus. ` : '';
   return truncate(
-    `✅ ${added}Re-indexed ${number(manifest.articles)} articles into ${number(manifest.chunks)} chunks in ${formatDuration(manifest.buildMs)}; the new index is live.`,
+    `✅ ${added}Re-indexed ${plural(manifest.articles, 'article')} into ${plural(manifest.chunks, 'chunk')} in ${formatDuration(manifest.buildMs)}; the new index is live.`,
     LIMITS.content,
   );
 }

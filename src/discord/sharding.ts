@@ -3,13 +3,14 @@
  * opens the same index read-only; a re-index in one shard tells the others to reload through
  * `broadcastEval` (see bot.ts).
  */
-import { fileURLToPath } from 'node:url';
 import { ShardingManager } from 'discord.js';
 import type { BotConfig } from '../config.js';
+import { siblingEntry } from '../entry.js';
 import { log } from '../log.js';
 
-/** The script each shard process runs. */
-export const SHARD_ENTRY = fileURLToPath(new URL('./shardMain.ts', import.meta.url));
+/** The script each shard process runs (compiled, or the source through tsx). */
+const SHARD = siblingEntry(import.meta.url, './shardMain.ts');
+export const SHARD_ENTRY = SHARD.script;
 
 export interface ShardingOptions {
   /** Pause between two shard spawns (Discord allows one IDENTIFY per 5 s per bucket). */
@@ -36,8 +37,7 @@ export async function runShardingManager(
     totalShards: config.SHARD_COUNT,
     mode: 'process',
     respawn: true,
-    // Shards are TypeScript run through tsx, like every entry point of the project.
-    execArgv: ['--import', 'tsx'],
+    execArgv: SHARD.execArgv,
   });
   manager.on('shardCreate', (shard) => {
     logger.info(

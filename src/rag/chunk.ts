@@ -60,8 +60,6 @@ export function chunkArticle(
   let group: Span[] = [];
   const flush = (): void => {
     if (group.length === 0) return;
-    const start = group[0]!.start;
-    const end = group[group.length - 1]!.end;
     chunks.push(makeChunk(article, chunks.length, group));
     // The next chunk repeats the last sentence when it is short, so a statement that runs over
     // a chunk boundary ("They discussed Ukraine. Xi said…") is whole in one chunk.

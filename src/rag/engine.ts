@@ -4,10 +4,11 @@
 import type { CoreConfig } from '../config.js';
 import { log, type Logger } from '../log.js';
 import type { Answerer } from './answer/answerer.js';
-import { ExtractiveAnswerer } from './answer/extractive.js';
-import { buildIndex } from './build.js';
+import { ExtractiveAnswerer, type Decision } from './answer/extractive.js';
 import { createEmbedder, type Embedder } from './embeddings/index.js';
 import { indexExists, loadIndex, type StoredIndex } from './store/index-store.js';
+import { foreignLanguageOf, languageName } from './language.js';
+import { setWordnetCacheDir } from './nlp/wordnet.js';
 import { retrieve } from './retrieve.js';
 import { cleanUserText } from './text.js';
 import { answerInTime, timeIntent, withTimeNote } from './time.js';
@@ -103,12 +104,15 @@ class LoadedEngine implements Engine {
     }
     if (!/[\p{L}\p{N}]/u.test(question))
       return refusal('Please ask a question about the story in words.');
-    const history = (options.history ?? [])
-      .slice(-3)
-      .map((t) => ({
-        question: cleanUserText(t.question).slice(0, this.config.MAX_QUESTION_CHARS),
-        answer: t.answer,
-      }));
+    const language = foreignLanguageOf(question);
+    if (language)
+      return refusal(
+        `I can only read questions in English for now, and this one looks like ${languageName(language)}. Please ask it in English.`,
+      );
+    const history = (options.history ?? []).slice(-3).map((t) => ({
+      question: cleanUserText(t.question).slice(0, this.config.MAX_QUESTION_CHARS),
+      answer: t.answer,
+    }));
     const search = (text: string, k: number): Promise<Passage[]> =>
       retrieve(this.index, this.embedder, text, { k, history: text === question ? history : [] });
     const answer = (passages: Passage[], text = question): Promise<Answer> =>
@@ -197,14 +201,16 @@ async function createAnswerer(
 /** Loads the index in `config.INDEX_DIR` for the configured embedder (IndexError if unusable). */
 export async function openEngine(
   config: CoreConfig,
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; embedder?: Embedder; onDecision?: (d: Decision) => void } = {},
 ): Promise<Engine> {
   const logger = options.logger ?? log();
-  const embedder = await createEmbedder(config);
+  const embedder = options.embedder ?? (await createEmbedder(config));
   const index = loadIndex(config.INDEX_DIR, embedder.id);
+  setWordnetCacheDir(config.CACHE_DIR);
   const extractive = new ExtractiveAnswerer({
     idf: (stem) => index.lexical.idf(stem),
     wordVectors: embedder.wordVectors,
+    onDecision: options.onDecision,
   });
   const answerer = await createAnswerer(config, extractive, logger);
   return new LoadedEngine(config, index, embedder, answerer, logger);
@@ -221,6 +227,8 @@ export async function openOrBuildEngine(
       { indexDir: config.INDEX_DIR, corpus: config.CORPUS_DIR },
       'no index yet: building it from the corpus first',
     );
+    // Loaded only here: the corpus readers and the builder cost start-up time every ask skips.
+    const { buildIndex } = await import('./build.js');
     const report = await buildIndex({ config });
     logger.info(
       {

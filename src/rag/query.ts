@@ -198,34 +198,23 @@ export interface QuestionPart {
 
 // Clause boundaries: punctuation between clauses, and contrast words that join two claims.
 const CLAUSE_BREAK = /[,;]\s*(?:and\s+|while\s+|but\s+|whereas\s+)?|\s(?:while|whereas|but)\s/gi;
-// An outlet named as the source of what precedes it ("…, as reported by X", "according to X").
+// An outlet named as the source of what precedes it ("…, as reported by X", "according to X"):
+// a preposition, an optional article, an optional opening quote.
 const ATTRIBUTION_BEFORE = /\b(?:by|to|from|per|via|in)\s+(?:the\s+|a\s+|an\s+)?['‘"“]?$/i;
-// An outlet named as the subject of what follows ("the X article on…", "X's report that…").
-const ARTICLE_AFTER =
-  /^['’"”]?(?:['’]s)?\s+(?:\w+\s+)?(?:article|report|piece|story|analysis|coverage|post|column|feature|review|update|news)/i;
-const DETERMINER_BEFORE =
-  /(?:\b(?:the|a|an)\s+(?:(?:subsequent|second|third|later|latest|earlier|following|other|previous|next|first)\s+)?)?['‘"“]?$/i;
-/** A part needs this many words of its own (outlets, dates and framing aside) to be searched alone. */
+// English determiners. One opening a noun phrase just before an outlet ("and the TechCrunch
+// article…", "the later Fortune piece…": at most one modifier between) starts a new part there.
+const NOUN_PHRASE_START =
+  /\b(?:the|a|an|this|that|these|those|its|their|his|her|another|each|every)\s+(?:[\p{L}\p{N}-]+\s+)?['‘"“]?$/iu;
+/** A part needs this many topic words of its own (outlets and dates aside) to be searched alone. */
 const MIN_PART_WORDS = 2;
-
-/**
- * Words that frame a question about coverage rather than name its subject ("was there a change
- * in the portrayal…", "do both reports agree…"). They do not make a part on their own.
- */
-export const FRAMING_WORDS = new Set(
-  (
-    'article articles report reports reported reporting piece story stories coverage covered source sources outlet outlets published ' +
-    'publication news change changed changes consistent consistency inconsistent inconsistency portrayal portray portrayed depiction depicted ' +
-    'suggest suggests suggested indicate indicates indicated imply implies differ differs different difference same similar similarly both ' +
-    'agree agrees align aligns compared comparison compare nature regarding concerning subsequent subsequently later earlier previous prior ' +
-    'first second third which whose individual person entity company organization'
-  ).split(' '),
-);
 
 /**
  * Splits a question into the parts a multi-part question is made of ("Did X report A, while Y
  * reported B?" → "X report A" and "Y reported B"): at clause punctuation and contrast words, and
- * between two outlets named in one clause. Parts with too few words of their own join the next.
+ * between two outlets named in one clause (after the first when it is attributed, "by X";
+ * otherwise where the second one's noun phrase starts). Parts with fewer than two topic words of
+ * their own join the next. `words` gives the topic words of a text: the caller decides which
+ * words carry a topic (the retriever learns that from the index's document frequencies).
  * Returns one part (the whole question) when there is nothing to split.
  */
 export function questionParts(
@@ -241,18 +230,17 @@ export function questionParts(
   const cuts: Array<{ at: number; resume: number }> = [];
   for (const m of masked.matchAll(CLAUSE_BREAK))
     cuts.push({ at: m.index!, resume: m.index! + m[0].length });
-  // Two outlets in one clause: cut between their parts, before an "the X article…" outlet or
-  // after an "…according to X" one.
+  // Two outlets in one clause: cut after an "…according to X" one, else before the second.
   for (let i = 0; i + 1 < sources.length; i++) {
     const a = sources[i]!;
     const b = sources[i + 1]!;
     if (cuts.some((c) => c.at >= a.end && c.at < b.start)) continue;
-    if (ARTICLE_AFTER.test(question.slice(b.end, b.end + 40))) {
-      const lead = DETERMINER_BEFORE.exec(question.slice(a.end, b.start))!;
-      const at = b.start - lead[0].length;
-      if (at > a.end) cuts.push({ at, resume: at });
-    } else if (ATTRIBUTION_BEFORE.test(question.slice(Math.max(0, a.start - 20), a.start))) {
+    if (ATTRIBUTION_BEFORE.test(question.slice(Math.max(0, a.start - 20), a.start))) {
       cuts.push({ at: a.end, resume: a.end });
+    } else {
+      const lead = NOUN_PHRASE_START.exec(question.slice(a.end, b.start));
+      const at = b.start - (lead?.[0].length ?? 0);
+      if (at > a.end) cuts.push({ at, resume: at });
     }
   }
   cuts.sort((x, y) => x.at - y.at);
@@ -264,7 +252,7 @@ export function questionParts(
   }
   if (from < question.length) spans.push({ start: from, end: question.length });
 
-  // Words of a span that are not outlet names, dates or framing: what the part is about.
+  // Topic words of a span that are not outlet names or dates: what the part is about.
   const ownWords = (s: { start: number; end: number }): number => {
     let text = question.slice(s.start, s.end);
     for (const m of [...sources, ...dates]
@@ -272,7 +260,7 @@ export function questionParts(
       .sort((x, y) => y.start - x.start)) {
       text = text.slice(0, m.start - s.start) + ' ' + text.slice(m.end - s.start);
     }
-    return words(text).filter((w) => !FRAMING_WORDS.has(w)).length;
+    return words(text).length;
   };
   const merged: Array<{ start: number; end: number }> = [];
   let pending: { start: number; end: number } | undefined;

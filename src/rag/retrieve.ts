@@ -85,6 +85,10 @@ export const RETRIEVAL_TUNING = {
   partRounds: 4,
   /** Days a publication date may differ from a named date (time zones, late editions). */
   dateTolerance: 1,
+  /** Largest share of chunks a word may occur in and still count as a topic word of a question part. */
+  topicMaxDocShare: 0.05,
+  /** …and a word in at most this many chunks always counts (small corpora have no common words to learn). */
+  topicMinDocs: 20,
 } as const;
 
 /** Sentence stem sets kept per index (a hot story's chunks are scored again and again). */
@@ -244,11 +248,20 @@ function partQuery(question: string, part: QuestionPart): Map<string, number> {
   return q;
 }
 
-/** Content words of a text (for deciding whether a part has enough of its own). */
-function contentWords(text: string): string[] {
-  return tokenize(text)
-    .filter((t) => !STOPWORDS.has(t.word))
-    .map((t) => t.word);
+/**
+ * Topic words of a text, for deciding whether a question part has enough of its own: not a stop
+ * word, and rare enough in this index. Words found in a large share of the chunks ("report" in a
+ * news corpus) frame a question rather than name its subject; which words those are is read from
+ * the index's document frequencies, not listed by hand.
+ */
+function topicWords(index: StoredIndex): (text: string) => string[] {
+  const { topicMaxDocShare, topicMinDocs } = RETRIEVAL_TUNING;
+  // A small corpus says little about which words are common: there every word is a topic word.
+  const maxDf = Math.max(topicMinDocs, topicMaxDocShare * index.lexical.docCount);
+  return (text) =>
+    tokenize(text)
+      .filter((t) => !STOPWORDS.has(t.word) && index.lexical.df(t.stem) <= maxDf)
+      .map((t) => t.word);
 }
 
 /** Ranks chunk rows for a question, best first, de-duplicated by text; at most `k`. */
@@ -267,7 +280,7 @@ export async function rankChunks(
   // What the question names: outlets, dates, and the parts it is made of.
   const mentions = f.matcher.find(question);
   const dates = findDates(question);
-  const parts = questionParts(question, mentions, dates, contentWords);
+  const parts = questionParts(question, mentions, dates, topicWords(index));
   const named = [...new Set(mentions.flatMap((m) => m.sources))];
   const namedIds = f.sourceIdsOf(named);
   const dateTest = f.dateTest(dates.map((d) => d.date));

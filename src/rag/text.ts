@@ -86,7 +86,6 @@ export const STOPWORDS = new Set(
     'same she should so some such than that the their theirs them themselves then there these they this those through to too under until up ' +
     'very was we were what when where which while who whom why will with would you your yours yourself yourselves ' +
     'also said says say tell told according did does done get got may might must shall us one ' +
-    'story article report reported reports question questions mention mentioned mentions does ' +
     "whats who's what's"
   ).split(/\s+/),
 );

@@ -81,7 +81,13 @@ export interface Turn {
 
 export interface Answer {
   question: string;
+  /** Plain text with `[n]` markers; leads with the short answer when there is one. */
   answer: string;
+  /**
+   * The short span that answers a question asking for a thing (a name, date, number, phrase,
+   * or Yes/No), quoted from the cited sentence; null for open questions and refusals.
+   */
+  short?: string | null;
   refused: boolean;
   citations: Citation[];
   /** Which answerer produced the text (`extractive` or `openai`). */

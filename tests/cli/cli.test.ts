@@ -1,5 +1,5 @@
 /**
- * The command-line entry points, run as real processes (`node --import tsx src/cli/….ts`) against
+ * The command-line entry points, run as real processes (`node --import tsx src/cli/storybot.ts …`) against
  * a throwaway index. Spawns cost about a second each, so each one checks as much as it can.
  */
 import { spawn } from 'node:child_process';
@@ -38,7 +38,7 @@ let root: string;
 let env: Record<string, string>;
 let bodies: Map<string, string>;
 
-/** Runs `src/cli/<script>.ts` with `args`, feeding `input` to stdin. */
+/** Runs `storybot <script>` (the sources, through tsx) with `args`, feeding `input` to stdin. */
 function run(
   script: string,
   args: string[],
@@ -47,7 +47,7 @@ function run(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join('src', 'cli', `${script}.ts`), ...args],
+      ['--import', 'tsx', path.join('src', 'cli', 'storybot.ts'), script, ...args],
       {
         cwd: REPO_ROOT,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, ...options.env },
@@ -78,7 +78,7 @@ function expectAnswerShape(value: unknown): asserts value is {
   citations: Array<Record<string, unknown>>;
 } {
   const o = value as Record<string, unknown>;
-  expect(Object.keys(o).sort()).toEqual(['answer', 'citations', 'question', 'refused']);
+  expect(Object.keys(o).sort()).toEqual(['answer', 'citations', 'question', 'refused', 'short']);
   expect(typeof o.question).toBe('string');
   expect(typeof o.answer).toBe('string');
   expect(typeof o.refused).toBe('boolean');
@@ -271,11 +271,13 @@ describe('npm run summary', () => {
 });
 
 describe('npm run chat', () => {
-  it('answers a question and then a follow-up that only makes sense after it', async () => {
+  it('answers a question and then a follow-up that only makes sense after it, with no prompts when piped', async () => {
     const result = await run('chat', [], {
       input: 'Where did Xi and Trump last meet?\nand when?\n/quit\n',
     });
     expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('you>');
+    expect(result.stdout.startsWith('bot> ')).toBe(true);
     const replies = result.stdout.split('bot> ').slice(1);
     expect(replies).toHaveLength(2);
     expect(replies[0]).toMatch(/South Korea/);

@@ -38,7 +38,7 @@ function run(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
-const entry = path.join('scripts', 'cli-entry.ts');
+const entry = path.join('src', 'cli', 'storybot.ts');
 const page = (name: string) => path.join(REPO_ROOT, 'tests', 'fixtures', 'pages', `${name}.html`);
 
 describe('the add, timeline and summary --since commands', () => {
@@ -73,11 +73,7 @@ describe('the add, timeline and summary --since commands', () => {
       '[1] Northport ferry crews vote to strike over pay (Harbour Gazette, 2026-11-10)',
     );
 
-    const since = await run(path.join('src', 'cli', 'summary.ts'), [
-      '--since',
-      '2026-11-19',
-      '--json',
-    ]);
+    const since = await run(entry, ['summary', '--since', '2026-11-19', '--json']);
     expect(since.code).toBe(0);
     const summary = JSON.parse(since.stdout) as {
       summary: string;

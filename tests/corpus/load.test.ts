@@ -40,7 +40,11 @@ describe('loadCorpus accepts', () => {
     put('budget.txt', `Council passes budget\n${GOOD}`);
     const { articles } = await loadCorpus(corpus);
     expect(articles).toHaveLength(1);
-    expect(articles[0]).toMatchObject({ id: 'budget', title: 'Council passes budget', file: 'budget.txt' });
+    expect(articles[0]).toMatchObject({
+      id: 'budget',
+      title: 'Council passes budget',
+      file: 'budget.txt',
+    });
     expect(articles[0]!.body).toBe(`Council passes budget\n${GOOD}`);
     expect(articles[0]!.source).toBeUndefined();
   });
@@ -48,7 +52,8 @@ describe('loadCorpus accepts', () => {
   it('a markdown file with front matter, whose fields become metadata and are not part of the body', async () => {
     put(
       'notes/council.md',
-      '---\ntitle: "Council passes the budget"\nsource: City Gazette\nurl: https://example.org/budget\npublished_at: 2025-03-04\n---\n' + GOOD,
+      '---\ntitle: "Council passes the budget"\nsource: City Gazette\nurl: https://example.org/budget\npublished_at: 2025-03-04\n---\n' +
+        GOOD,
     );
     const { articles } = await loadCorpus(corpus);
     expect(articles[0]).toMatchObject({
@@ -72,14 +77,25 @@ describe('loadCorpus accepts', () => {
     put(
       'feed.json',
       JSON.stringify([
-        { title: 'One', source: 'Wire', url: 'https://example.org/1', published_at: '2025-01-01', body: 'First body.' },
+        {
+          title: 'One',
+          source: 'Wire',
+          url: 'https://example.org/1',
+          published_at: '2025-01-01',
+          body: 'First body.',
+        },
         { id: 'custom-id', title: 'Two', body: 'Second body.' },
       ]),
     );
     const { articles } = await loadCorpus(corpus);
     expect(articles.map((a) => a.title)).toEqual(['One', 'Two']);
     expect(articles[0]!.id).toMatch(/^feed:[0-9a-f]{12}$/);
-    expect(articles[0]).toMatchObject({ source: 'Wire', url: 'https://example.org/1', publishedAt: '2025-01-01', body: 'First body.' });
+    expect(articles[0]).toMatchObject({
+      source: 'Wire',
+      url: 'https://example.org/1',
+      publishedAt: '2025-01-01',
+      body: 'First body.',
+    });
     expect(articles[1]!.id).toBe('custom-id');
   });
 
@@ -92,7 +108,10 @@ describe('loadCorpus accepts', () => {
   });
 
   it('a JSON-lines file, one article per line, skipping blank lines', async () => {
-    put('lines.jsonl', `${JSON.stringify({ title: 'A', body: 'Alpha.' })}\n\n${JSON.stringify({ title: 'B', body: 'Beta.' })}\n`);
+    put(
+      'lines.jsonl',
+      `${JSON.stringify({ title: 'A', body: 'Alpha.' })}\n\n${JSON.stringify({ title: 'B', body: 'Beta.' })}\n`,
+    );
     const { articles } = await loadCorpus(corpus);
     expect(articles.map((a) => a.body)).toEqual(['Alpha.', 'Beta.']);
     expect(new Set(articles.map((a) => a.id)).size).toBe(2);
@@ -119,15 +138,45 @@ describe('loadCorpus accepts', () => {
 
 describe('loadCorpus rejects, naming the file and the reason,', () => {
   const cases: Array<[string, string, string | Buffer, RegExp]> = [
-    ['a file that is not UTF-8', 'latin1.txt', Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x6e, 0x6f, 0x69, 0x72, 0x2e]), /not valid UTF-8/],
-    ['a file containing NUL bytes', 'binary.txt', Buffer.from('Some text\u0000more text.', 'utf8'), /NUL bytes/],
+    [
+      'a file that is not UTF-8',
+      'latin1.txt',
+      Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x6e, 0x6f, 0x69, 0x72, 0x2e]),
+      /not valid UTF-8/,
+    ],
+    [
+      'a file containing NUL bytes',
+      'binary.txt',
+      Buffer.from('Some text\u0000more text.', 'utf8'),
+      /NUL bytes/,
+    ],
     ['an empty file', 'empty.txt', '', /the file is empty/],
     ['a file of whitespace only', 'blank.md', ' \n\t\n  ', /has no text/],
-    ['a text file whose front matter leaves no body', 'only-meta.md', '---\ntitle: Nothing here\n---\n\n', /body is empty/],
+    [
+      'a text file whose front matter leaves no body',
+      'only-meta.md',
+      '---\ntitle: Nothing here\n---\n\n',
+      /body is empty/,
+    ],
     ['malformed JSON', 'broken.json', '[{"title": "A", "body": "B"', /malformed JSON/],
-    ['a JSON item without a body', 'nobody.json', JSON.stringify([{ title: 'A', body: 'ok' }, { title: 'B' }]), /item 1 is not an article \(body/],
-    ['a JSON item without a title', 'notitle.json', JSON.stringify({ body: 'Text.' }), /the object is not an article \(title/],
-    ['a JSON-lines file with a bad line', 'bad.jsonl', `${JSON.stringify({ title: 'A', body: 'B' })}\n{oops\n`, /line 2 is not valid JSON/],
+    [
+      'a JSON item without a body',
+      'nobody.json',
+      JSON.stringify([{ title: 'A', body: 'ok' }, { title: 'B' }]),
+      /item 1 is not an article \(body/,
+    ],
+    [
+      'a JSON item without a title',
+      'notitle.json',
+      JSON.stringify({ body: 'Text.' }),
+      /the object is not an article \(title/,
+    ],
+    [
+      'a JSON-lines file with a bad line',
+      'bad.jsonl',
+      `${JSON.stringify({ title: 'A', body: 'B' })}\n{oops\n`,
+      /line 2 is not valid JSON/,
+    ],
     ['a JSON file holding no articles', 'none.json', '[]', /holds no articles/],
   ];
 
@@ -240,7 +289,9 @@ describe('loadCorpus with skipInvalid', () => {
 
 describe('parseArticleFile', () => {
   it('refuses an unsupported file type by name', () => {
-    expect(() => parseArticleFile('upload.pdf', Buffer.from('%PDF-1.7'))).toThrowError(/upload\.pdf: unsupported file type "\.pdf"/);
+    expect(() => parseArticleFile('upload.pdf', Buffer.from('%PDF-1.7'))).toThrowError(
+      /upload\.pdf: unsupported file type "\.pdf"/,
+    );
   });
 
   it('parses bytes without touching the disk', () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { commandPayloads, isCommand, loadCommands } from '../../src/discord/command.js';
 import { isBotEvent } from '../../src/discord/event.js';
 import { loadEvents } from '../../src/discord/bot.js';
-import { deployCommands } from '../../scripts/deploy-commands.js';
+import { deployCommands } from '../../src/discord/deploy.js';
 import { fakeBotToken, startDiscordStandIn } from '../support/discord-standin.js';
 
 const run = promisify(execFile);
@@ -78,7 +78,7 @@ describe('deploy-commands --print', () => {
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_OPTIONS: '' };
     const { stdout } = await run(
       process.execPath,
-      ['--import', 'tsx', 'scripts/deploy-commands.ts', '--print'],
+      ['--import', 'tsx', 'src/cli/storybot.ts', 'deploy-commands', '--print'],
       { env, cwd: path.resolve('.') },
     );
     expect(JSON.parse(stdout)).toEqual(

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { redactSecrets, safeError } from '../../src/discord/errors.js';
 
 // Built from parts so that secret scanners do not take this made-up value for a real token.
-const token = ['MTIzNDU2Nzg5MDEyMzQ1Njc4', 'GAbCdE', 'abcdefghijklmnopqrstuvwxyz0123456789AB'].join('.');
+const token = ['MTIzNDU2Nzg5MDEyMzQ1Njc4', 'GAbCdE', 'abcdefghijklmnopqrstuvwxyz0123456789AB'].join(
+  '.',
+);
 
 describe('redactSecrets', () => {
   it('removes interaction tokens from webhook and callback URLs', () => {

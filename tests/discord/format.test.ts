@@ -318,6 +318,23 @@ describe('/sources pages', () => {
 });
 
 describe('status and re-index texts', () => {
+  it('counts in the singular for one article and one chunk', () => {
+    const status = formatStatus({
+      info: {
+        embedder: 'local-hash-v1',
+        answerer: 'extractive',
+        chunks: 1,
+        articles: 1,
+        builtAt: '2024-05-01T00:00:00Z',
+        indexDir: 'data/index',
+      },
+      uptimeMs: 1_000,
+      version: '0.1.0',
+      reindexing: false,
+    });
+    expect(JSON.stringify(status.embeds[0])).toContain('1 article, 1 chunk');
+  });
+
   it('shows index size, build time, models, uptime and version', () => {
     const status = formatStatus({
       info: {

@@ -108,7 +108,7 @@ describe('answering with time in mind, on a dated two-week story', () => {
   });
 
   it('answers "since" from the articles published since then only', async () => {
-    const a = await engine.ask('What has happened in the ferry pay dispute since 18 Nov?', {
+    const a = await engine.ask('What happened with the ferry strike since 18 Nov?', {
       now: NOW,
     });
     expect(a.refused).toBe(false);

@@ -6,7 +6,6 @@
  */
 
 /** A JSON object as it travels over the wire; the stand-in builds and reads these loosely on purpose. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;
 
 const DISCORD_EPOCH = 1_420_070_400_000n;

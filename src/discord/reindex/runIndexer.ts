@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { CoreConfig } from '../../config.js';
+import { siblingEntry } from '../../entry.js';
 import type { Manifest } from '../../rag/types.js';
 import type { IndexProgress } from '../format.js';
 
@@ -71,6 +72,8 @@ export function parseIndexerLine(line: string): IndexerEvent | undefined {
 
 /** The project root (where package.json and node_modules live), from this file's location. */
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The `storybot` command of this build, run as `storybot index`. */
+const INDEXER = siblingEntry(import.meta.url, '../../cli/storybot.ts');
 
 /** Variables of the core config, as strings, for the child's environment. */
 function coreEnv(config: CoreConfig, corpusDir: string): Record<string, string> {
@@ -95,14 +98,7 @@ export function runIndexer(options: RunIndexerOptions): IndexerRun {
 
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(PROJECT_ROOT, 'src/cli/index.ts'),
-      '--corpus',
-      corpusDir,
-      '--progress-json',
-    ],
+    [...INDEXER.execArgv, INDEXER.script, 'index', '--corpus', corpusDir, '--progress-json'],
     { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
 

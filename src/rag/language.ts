@@ -1,0 +1,36 @@
+/**
+ * The language a question is written in (tinyld, a maintained n-gram language detector), so that
+ * a question the answerer cannot read gets "please ask in English", never "the story doesn't say".
+ */
+import { detectAll } from 'tinyld';
+
+/** The language the answerer reads (its NLP model and word vectors are English). */
+export const ANSWER_LANGUAGE = 'en';
+
+/** Detector confidence above which a question is taken to be in another language. */
+const CONFIDENT = 0.5;
+
+/**
+ * The ISO 639-1 code of the question's language when it is confidently not English, else
+ * undefined (English, or too short or mixed to tell: those are answered as usual).
+ */
+export function foreignLanguageOf(question: string): string | undefined {
+  const words = question.split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  const nonLatin =
+    /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Greek}\p{Script=Thai}\p{Script=Devanagari}]/u.test(
+      question,
+    );
+  if (words.length < 3 && !nonLatin) return undefined;
+  const [top] = detectAll(question);
+  if (!top || top.lang === ANSWER_LANGUAGE || top.accuracy < CONFIDENT) return undefined;
+  return top.lang;
+}
+
+/** "Spanish" for "es" (from the runtime's own locale data), or the code itself. */
+export function languageName(code: string): string {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
