@@ -7,8 +7,8 @@
  * 2. In process: serves a saved news page from a loopback server and times `addArticle(url)`
  *    (fetch, reader-mode extraction, corpus write, full re-index with the embedding cache, swap).
  *    The loopback server is reached through the fetcher's explicit allowance, set here in code.
- * 3. As an admin would run it: times `npm run add -- page.html` in a child process (startup,
- *    config, extraction, re-index), on another saved page.
+ * 3. As an admin would run it: times `npm run add -- page.html` (the compiled `storybot add`, built
+ *    first) in a child process (startup, config, extraction, re-index), on another saved page.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -70,6 +70,9 @@ try {
   const inProcessMs = performance.now() - t;
   server.close();
 
+  // `npm run add` runs the compiled command: build it first (not timed).
+  const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
   t = performance.now();
   const child = spawnSync(
     'npm',

@@ -245,6 +245,11 @@ async function followRedirects(
       );
     const next = new URL(location, url);
     next.hash = '';
+    if (next.username || next.password)
+      throw new IngestError(
+        'the page redirects to a link with a user name or password in it',
+        url.href,
+      );
     if (next.protocol !== 'http:' && next.protocol !== 'https:')
       throw new IngestError(`the page redirects to a non-web address (${next.protocol})`, url.href);
     if (seen.has(next.href)) throw new IngestError('the page redirects in a loop', start.href);

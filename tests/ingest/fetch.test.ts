@@ -107,6 +107,10 @@ describe('fetching a page', () => {
     expect(await refusal('http://evil.example/', { resolve })).toMatch(/loopback/);
     expect(await refusal('http://169.254.169.254/latest/meta-data/', {})).toMatch(/metadata/);
     expect(await refusal('http://[::1]:8080/', {})).toMatch(/loopback/);
+    // Other spellings of 127.0.0.1 are normalized by the URL parser before the check.
+    expect(await refusal('http://2130706433/', {})).toMatch(/loopback/);
+    expect(await refusal('http://0177.0.0.1/', {})).toMatch(/loopback/);
+    expect(await refusal('http://[::ffff:7f00:1]/', {})).toMatch(/loopback/);
   });
 
   it('refuses a name when any of its addresses is private (no choosing the public one to check)', async () => {
