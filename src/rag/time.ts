@@ -20,6 +20,8 @@ export type TimeIntent =
 
 /** A retrieval pool this many times the answer's passages is searched for time questions. */
 const POOL_FACTOR = 4;
+/** Articles tried one by one, newest first, for a "latest" question before all answer together. */
+const LATEST_TRIES = 3;
 /** For "latest", passages scoring at least this share of the best are relevant enough to rank by date. */
 const RELEVANT_SHARE = 0.5;
 
@@ -159,10 +161,11 @@ export function arrangeByTime(
   return renumber(kept.map((x) => x.p));
 }
 
-/** The passages of the most recently published article among `passages` (for "latest"). */
-export function newestArticlePassages(passages: Passage[]): Passage[] {
-  const newest = passages[0]?.article.id;
-  return renumber(passages.filter((p) => p.article.id === newest));
+/** The passages of each article among `passages`, in their order (newest first for "latest"). */
+export function passagesByArticle(passages: Passage[]): Passage[][] {
+  const groups = new Map<string, Passage[]>();
+  for (const p of passages) groups.set(p.article.id, [...(groups.get(p.article.id) ?? []), p]);
+  return [...groups.values()].map(renumber);
 }
 
 /** The distinct days of the cited articles, newest first, each with its citation numbers. */
@@ -269,9 +272,12 @@ export async function answerInTime(
     return io.refusal(`Nothing in the articles published ${when} covers that.`);
   }
   if (span.kind === 'latest') {
-    // The newest relevant article answers alone when it can; otherwise all relevant ones do.
-    const newest = await io.answer(newestArticlePassages(passages), topic);
-    if (!newest.refused) return withTimeNote(newest, span);
+    // The newest relevant article that can answer does so alone (a few are tried, newest
+    // first); when none can, all the relevant passages together.
+    for (const own of passagesByArticle(passages).slice(0, LATEST_TRIES)) {
+      const answer = await io.answer(own, topic);
+      if (!answer.refused) return withTimeNote(answer, span);
+    }
   }
   return withTimeNote(await io.answer(passages, topic), span);
 }
