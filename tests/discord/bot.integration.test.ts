@@ -763,8 +763,8 @@ describe('the bot over the wire, with the extractive answerer', () => {
         permissions: admin,
         user: { id: snowflake() },
       });
-      const during = await answerOf(h, ask(h, 'How long will the bridge repairs take?'));
-      expect(during.body.content).toContain('six weeks');
+      const during = await answerOf(h, ask(h, 'Who is the mayor?'));
+      expect(during.body.content).toContain('Lena Ortiz');
       const done = await h.discord.waitForRequest(
         (r) => isOriginalEdit(h, reindex)(r) && String(r.body.content).startsWith('✅'),
         30_000,
@@ -775,9 +775,9 @@ describe('the bot over the wire, with the extractive answerer', () => {
       );
       const after = await answerOf(
         h,
-        ask(h, 'How much does a private cabin on the Lisbon Madrid sleeper cost?'),
+        ask(h, 'When will the night train between Lisbon and Madrid run again?'),
       );
-      expect(after.body.content).toContain('119 euros');
+      expect(after.body.content).toContain('from September');
     } finally {
       await pages.close();
     }
