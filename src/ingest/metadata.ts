@@ -3,7 +3,7 @@
  * URL. Read in order of trust: JSON-LD (`NewsArticle` and its kin), then OpenGraph / `article:*`
  * and other meta tags, then `<time>` elements and the visible headline, then the `<title>`.
  */
-import * as chrono from 'chrono-node';
+import { chrono } from '../rag/chrono.js';
 
 /** The DOM subset we read (linkedom's document satisfies it). */
 export interface PageDocument {
@@ -130,7 +130,7 @@ export function normalizeDate(value: unknown): string | undefined {
     !Number.isNaN(Date.parse(text.replace(' ', 'T')))
   )
     return text.replace(' ', 'T');
-  const parsed = chrono.parse(text, undefined, { forwardDate: false })[0];
+  const parsed = chrono().parse(text, undefined, { forwardDate: false })[0];
   if (!parsed || !parsed.start.isCertain('day') || !parsed.start.isCertain('month'))
     return undefined;
   const { year, month, day } = {

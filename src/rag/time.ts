@@ -9,7 +9,7 @@
  * Written dates are read by chrono-node (maintained; it knows weekdays, relative spans and many
  * formats that a hand-written parser would get wrong at month and year boundaries).
  */
-import * as chrono from 'chrono-node';
+import { chrono } from './chrono.js';
 import type { Answer, Citation, Passage, Summary } from './types.js';
 
 /** What a question asks about time. `day` bounds are `YYYY-MM-DD`; `anchor` is an event to date. */
@@ -93,7 +93,7 @@ export function parseSince(text: string, now: Date = new Date()): string | undef
 
 /** The day a written date names, read as the most recent such day on or before `reference`. */
 export function pastDay(text: string, reference: Date): string | undefined {
-  const result = chrono.parse(text, reference, { forwardDate: false })[0];
+  const result = chrono().parse(text, reference, { forwardDate: false })[0];
   if (!result) return undefined;
   const start = result.start;
   if (!start.isCertain('day') && !start.isCertain('weekday') && !start.isCertain('month'))

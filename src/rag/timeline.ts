@@ -7,7 +7,7 @@
  * - timeline: sentences that date an event ("on Monday", "on 4 March"), the date read relative to
  *   the article's own publication day, in the order the events happened.
  */
-import * as chrono from 'chrono-node';
+import { chrono } from './chrono.js';
 import { UserFacingError } from '../errors.js';
 import { citationFor } from './answer/cite.js';
 import { sentenceText } from './chunk.js';
@@ -130,7 +130,7 @@ const FUTURE = /\b(will|would|next|due|expected|scheduled|plans? to|set to)\b/i;
 export function eventDay(sentence: string, published: string): string | undefined {
   if (!DATE_HINT.test(sentence)) return undefined;
   const reference = new Date(`${published}T12:00:00Z`);
-  const found = chrono.parse(sentence, reference, { forwardDate: false })[0];
+  const found = chrono().parse(sentence, reference, { forwardDate: false })[0];
   if (!found || !(found.start.isCertain('day') || found.start.isCertain('weekday')))
     return undefined;
   // The tense of the clause leading to the date decides which way an unqualified weekday points.
@@ -142,7 +142,7 @@ export function eventDay(sentence: string, published: string): string | undefine
     .slice(-7)
     .join(' ');
   if (FUTURE.test(before)) {
-    const ahead = chrono.parse(found.text, reference, { forwardDate: true })[0]!.start;
+    const ahead = chrono().parse(found.text, reference, { forwardDate: true })[0]!.start;
     return new Date(Date.UTC(ahead.get('year')!, ahead.get('month')! - 1, ahead.get('day')!))
       .toISOString()
       .slice(0, 10);
