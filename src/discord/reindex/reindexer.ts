@@ -27,7 +27,6 @@ import {
   type InstalledUpload,
 } from './upload.js';
 import { UserFacingError } from '../../errors.js';
-import { installFromLink } from '../../ingest/add.js';
 import type { FetchPolicy } from '../../ingest/fetch.js';
 
 /** Thrown when a re-index is requested while one is running. */
@@ -233,6 +232,8 @@ export class Reindexer {
   /** Fetches the linked article into the corpus (IngestError with the reason when refused). */
   private async addLink(link: string, report: Reporter): Promise<InstalledUpload> {
     await report(`Fetching <${link.slice(0, 300)}>…`).catch(() => undefined);
+    // Loaded on first use: the reader-mode libraries are not needed to start the bot.
+    const { installFromLink } = await import('../../ingest/add.js');
     const added = await installFromLink(link, this.deps.config.CORPUS_DIR, this.deps.fetchPolicy);
     this.deps.logger.info(
       {
