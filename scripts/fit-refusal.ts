@@ -39,6 +39,21 @@ if (!values.dataset) {
   process.exit(2);
 }
 
+/** +1: evidence that the sentence answers; -1: evidence that it does not; 0: either way. */
+const FEATURE_SIGN: Record<(typeof REFUSAL_FEATURES)[number], number> = {
+  coverage: 1,
+  contextCoverage: 1,
+  heaviestMissing: -1,
+  missingNamedInSentence: -1,
+  missingNamedAnywhere: -1,
+  missingNumber: -1,
+  negationMismatch: -1,
+  antonym: -1,
+  kindMissing: -1,
+  shortFound: 0,
+  yesno: 0,
+};
+
 /** Most answerable questions the fitted boundary may refuse (development set). */
 const MAX_WRONG_REFUSALS = 0.15;
 
@@ -51,7 +66,7 @@ interface Sample {
 setLogger(createLogger('warn'));
 const samples: Sample[] = [];
 /** Questions refused by a rule before the model (a name the story never mentions). */
-const ruled: Array<{ answerable: boolean }> = [];
+const ruled: Array<{ answerable: boolean; rule: string; question: string }> = [];
 const dump: object[] = [];
 await runQaBench({
   dataset: values.dataset,
@@ -59,7 +74,7 @@ await runQaBench({
   split: values.split as Split,
   onDecision: (q: QaQuestion, d) => {
     if (d.rule && d.rule !== 'model') {
-      ruled.push({ answerable: !q.is_impossible });
+      ruled.push({ answerable: !q.is_impossible, rule: d.rule, question: q.question });
       return;
     }
     const holds =
@@ -78,7 +93,8 @@ await runQaBench({
   },
 });
 
-if (values.dump) writeFileSync(values.dump, dump.map((d) => JSON.stringify(d)).join('\n'));
+if (values.dump)
+  writeFileSync(values.dump, [...dump, ...ruled].map((d) => JSON.stringify(d)).join('\n'));
 // Answerable questions whose best sentence lacks the answer are wrong whichever way the model
 // decides; they would only blur the line between answerable and unanswerable.
 const model = fit(samples.filter((s) => s.y === 1 || !s.answerable));
@@ -124,7 +140,13 @@ function fit(data: Sample[]): { weights: RefusalModel['weights']; bias: number }
       for (const f of REFUSAL_FEATURES) grad[f]! += err * s.x[f];
       gb += err;
     }
-    for (const f of REFUSAL_FEATURES) w[f] -= rate * (grad[f]! / data.length + l2 * w[f]);
+    for (const f of REFUSAL_FEATURES) {
+      w[f] -= rate * (grad[f]! / data.length + l2 * w[f]);
+      // Each feature is defined as evidence for or against answering; a small, noisy set must
+      // not flip what a feature means, so the weights are kept on their side of zero.
+      if (FEATURE_SIGN[f] > 0) w[f] = Math.max(0, w[f]);
+      if (FEATURE_SIGN[f] < 0) w[f] = Math.min(0, w[f]);
+    }
     b -= (rate * gb) / data.length;
   }
   for (const f of REFUSAL_FEATURES) w[f] = Number(w[f].toFixed(4));

@@ -75,6 +75,7 @@ import {
   type OpenAiStandIn,
 } from '../tests/support/openai-standin.js';
 import { callbackOf, originalEditOf, startBotProcess } from './lib/discord-bench.js';
+import { missedTargets } from './lib/robustness-targets.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SEED_CORPUS = path.join(REPO_ROOT, 'corpus');
@@ -519,7 +520,7 @@ async function cliPass(
       Buffer.from('\n'),
     ]),
   );
-  const result = await runTsx('src/cli/ask.ts', ['--json', '--stdin'], env, input);
+  const result = await runTsx('src/cli/storybot.ts', ['ask', '--json', '--stdin'], env, input);
   const out = result.stdout.split('\n');
   if (out.at(-1) === '') out.pop();
   const problems: string[] = [];
@@ -904,7 +905,11 @@ async function brokenCorpusPhase(
     const corpus = path.join(root, 'corpora', c.file.replace(/\W/g, '-'));
     cpSync(SEED_CORPUS, corpus, { recursive: true });
     c.make(corpus, outside);
-    const run = await runTsx('src/cli/index.ts', ['--corpus', corpus, '--progress-json'], env);
+    const run = await runTsx(
+      'src/cli/storybot.ts',
+      ['index', '--corpus', corpus, '--progress-json'],
+      env,
+    );
     const last = run.stdout.trim().split('\n').at(-1) ?? '';
     let event: Record<string, unknown> = {};
     try {
@@ -955,7 +960,7 @@ async function brokenCorpusPhase(
   result.indexBytesChanged = diff.bytes;
   if (diff.entries.length > 0)
     result.problems.push(`index changed: ${diff.entries.slice(0, 5).join(', ')}`);
-  const ask = await runTsx('src/cli/ask.ts', ['--json', PROBE_QUESTION], env);
+  const ask = await runTsx('src/cli/storybot.ts', ['ask', '--json', PROBE_QUESTION], env);
   try {
     const answer = JSON.parse(ask.stdout) as { refused: boolean; citations: unknown[] };
     result.stillAnswers = ask.code === 0 && !answer.refused && answer.citations.length > 0;
@@ -1132,7 +1137,7 @@ async function damagedIndexPhase(
       rmSync(path.join(indexDir, 'build.lock'), { force: true });
       const build = path.join(indexDir, path.relative(config.INDEX_DIR, goodBuild));
       damage.apply(build, indexDir);
-      const run = await runTsx('src/cli/ask.ts', ['--json', PROBE_QUESTION], {
+      const run = await runTsx('src/cli/storybot.ts', ['ask', '--json', PROBE_QUESTION], {
         ...env,
         INDEX_DIR: indexDir,
       });
@@ -1269,18 +1274,12 @@ async function main(): Promise<void> {
         cli.filter((p) => p.exitCode !== 0).length +
         (discordLive.botExit === '0' ? 0 : 1),
     };
-    const missed =
-      summary.malformedOutputs > 0 ||
-      summary.expectationMisses > 0 ||
-      summary.secretsLeaked > 0 ||
-      summary.pings > 0 ||
-      summary.mentionSyntaxInDiscordMessages > 0 ||
-      summary.brokenCorpusRejectedByName < summary.brokenCorpusCases ||
-      broken.uploads.refusedBeforeWrite < broken.uploads.cases ||
-      summary.indexBytesChangedByFailedBuilds > 0 ||
-      broken.indexEntriesChanged > 0 ||
-      !summary.oldIndexStillAnswers ||
-      summary.crashes > 0;
+    const missed = missedTargets({
+      ...summary,
+      uploadCases: broken.uploads.cases,
+      uploadCasesRefusedBeforeWrite: broken.uploads.refusedBeforeWrite,
+      indexEntriesChangedByFailedBuilds: broken.indexEntriesChanged,
+    });
     const report = {
       command: 'npm run robustness',
       machine: `${cpus().length} cores, Node ${process.version}`,
@@ -1297,7 +1296,8 @@ async function main(): Promise<void> {
       },
       brokenCorpus: broken,
       damagedIndex: damaged,
-      targetsMet: !missed,
+      targetsMet: missed.length === 0,
+      missedTargets: missed,
     };
 
     if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -1313,7 +1313,7 @@ async function main(): Promise<void> {
         `broken corpus: ${broken.rejectedByName}/${broken.cases} rejected naming the file and reason; upload checks refused ${s.uploadCasesRefusedBeforeWrite} before writing; index bytes changed by failed builds ${broken.indexBytesChanged} (${broken.indexEntriesChanged} entries); old index still answers: ${broken.stillAnswers ? 'yes' : 'NO'}`,
         `damaged index: ${damaged.cases} cases: detected with a clear message ${damaged.detected}, rebuilt (no index) ${damaged.rebuilt}, served correctly anyway ${damaged.servedCorrectly}, served wrong ${damaged.servedWrong}, crashes ${damaged.crashes}`,
         `summary: hostile inputs ${s.hostileInputsTried}, malformed outputs ${s.malformedOutputs}, secrets leaked ${s.secretsLeaked}, pings ${s.pings}, broken corpus rejected by name ${s.brokenCorpusRejectedByName}/${s.brokenCorpusCases}, index bytes changed ${s.indexBytesChangedByFailedBuilds}, damaged-index cases ${s.damagedIndexCases}, crashes ${s.crashes}`,
-        `targets ${report.targetsMet ? 'met' : 'MISSED'}`,
+        report.targetsMet ? 'targets met' : `targets MISSED: ${missed.join(', ')}`,
       ];
       const problems = [
         ...cliExtractive.problems.map((p) => `cli/extractive: ${p}`),
@@ -1327,7 +1327,7 @@ async function main(): Promise<void> {
       if (problems.length > 30) lines.push(`  … ${problems.length - 30} more (see --json)`);
       process.stdout.write(`${lines.join('\n')}\n`);
     }
-    process.exitCode = missed ? 1 : 0;
+    process.exitCode = missed.length === 0 ? 0 : 1;
   } finally {
     await model.close();
     rmSync(root, { recursive: true, force: true });

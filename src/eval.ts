@@ -7,10 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { cliSetup, exitWithError } from '../src/cli/common.js';
-import { loadCorpus } from '../src/corpus/load.js';
-import { openOrBuildEngine } from '../src/rag/engine.js';
-import type { Answer } from '../src/rag/types.js';
+import { cliSetup, exitWithError } from './cli/common.js';
+import { loadCorpus } from './corpus/load.js';
+import { openOrBuildEngine } from './rag/engine.js';
+import type { Answer } from './rag/types.js';
 
 interface EvalQuestion {
   id: string;

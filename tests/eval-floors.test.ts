@@ -14,11 +14,11 @@ import {
  * each floor sits a little under the figure measured when it was set (README, "Measured").
  */
 const FLOORS = {
-  'seed-questions.jsonl': { answerAccuracy: 0.58, refusalAccuracy: 0.8, falseRefusalRate: 0.32 },
+  'seed-questions.jsonl': { answerAccuracy: 0.58, refusalAccuracy: 0.7, falseRefusalRate: 0.2 },
   'seed-questions-holdout.jsonl': {
-    answerAccuracy: 0.65,
+    answerAccuracy: 0.6,
     refusalAccuracy: 0.85,
-    falseRefusalRate: 0.3,
+    falseRefusalRate: 0.33,
   },
 } as const;
 

@@ -15,12 +15,15 @@ import { share } from './metrics.js';
 
 /** SQuAD answer normalization, with every Unicode punctuation or symbol mark treated as a space. */
 export function normalizeAnswer(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[\p{P}\p{S}]/gu, ' ')
-    .replace(/\b(a|an|the)\b/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .toLowerCase()
+      .replace(/[\p{P}\p{S}]/gu, ' ')
+      // Whole words only, in any script ("théâtre" keeps its "th…").
+      .replace(/(?<![\p{L}\p{N}])(?:a|an|the)(?![\p{L}\p{N}])/gu, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** True when the normalized `gold` occurs in the normalized `text` as whole words. */

@@ -234,6 +234,17 @@ function selectArticles(
   return [...needed, ...others];
 }
 
+/** The product's configuration with its index and cache inside `tmp` and the shared word-vector table. */
+export function benchConfig(tmp: string, wordVectorsDir: string, chunkSize?: number): CoreConfig {
+  return loadConfig({
+    INDEX_DIR: path.join(tmp, 'index'),
+    CACHE_DIR: path.join(tmp, 'cache'),
+    WORD_VECTORS_DIR: wordVectorsDir,
+    CHUNK_SIZE: chunkSize !== undefined ? String(chunkSize) : undefined,
+    LOG_LEVEL: 'warn',
+  });
+}
+
 /** Runs the whole benchmark. Builds its index in a temporary directory that is removed after. */
 export async function runMultiHopBench(options: BenchOptions): Promise<BenchResult> {
   const say = options.onProgress ?? ((): void => {});
@@ -247,13 +258,7 @@ export async function runMultiHopBench(options: BenchOptions): Promise<BenchResu
     // Index and cache live in the temp dir; only the word-vector table is shared with the product,
     // so its one-time conversion is not repeated. The embedding cache is bypassed (noCache) so the
     // build is cold and its time is the real cost.
-    const config = loadConfig({
-      INDEX_DIR: path.join(tmp, 'index'),
-      CACHE_DIR: path.join(tmp, 'cache'),
-      WORD_VECTORS_DIR: options.wordVectorsDir,
-      CHUNK_SIZE: options.chunkSize !== undefined ? String(options.chunkSize) : undefined,
-      LOG_LEVEL: 'warn',
-    });
+    const config = benchConfig(tmp, options.wordVectorsDir, options.chunkSize);
     say(
       `${articles.length} articles, ${questions.length} questions (split ${split}), chunk size ${config.CHUNK_SIZE}`,
     );

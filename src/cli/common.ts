@@ -2,14 +2,21 @@
  * What the command-line entry points share: a readable stderr logger, config loading that
  * fails with a clean message, and the text rendering of answers.
  */
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { loadConfig, type CoreConfig } from '../config.js';
 import { userMessage, UserFacingError } from '../errors.js';
-import { setLogger } from '../log.js';
+import { lazyLogger, loadPino, setLogger } from '../log.js';
 import type { Answer, Citation, Summary } from '../rag/types.js';
 
-/** A pino logger that prints short human lines on stderr (results stay alone on stdout). */
+/**
+ * A pino logger that prints short human lines on stderr (results stay alone on stdout), created
+ * on its first use.
+ */
 export function cliLogger(level: string): Logger {
+  return lazyLogger(() => humanLogger(level));
+}
+
+function humanLogger(level: string): Logger {
   const stream = {
     write(line: string): void {
       try {
@@ -41,7 +48,7 @@ export function cliLogger(level: string): Logger {
       }
     },
   };
-  return pino(
+  return loadPino().pino(
     {
       level,
       base: undefined,

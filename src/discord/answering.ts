@@ -90,6 +90,7 @@ export async function answerQuestion(
   const replies = formatCitedReplies(
     {
       text: answer.answer,
+      short: answer.short,
       citations: answer.citations,
       note: answer.note,
       refused: answer.refused,

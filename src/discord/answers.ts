@@ -3,8 +3,8 @@
  * the question. Bounded, so old answers fall out; their buttons then say so politely.
  */
 import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Citation } from '../rag/types.js';
-import { LruMap } from './lru.js';
 
 /** What the buttons of one answer need. */
 export interface RememberedAnswer {
@@ -21,10 +21,10 @@ export function newAnswerId(): string {
 
 /** Answers by id, least recently used evicted first. */
 export class AnswerStore {
-  private readonly answers: LruMap<string, RememberedAnswer>;
+  private readonly answers: LRUCache<string, RememberedAnswer>;
 
   constructor(capacity = 2_000) {
-    this.answers = new LruMap(capacity);
+    this.answers = new LRUCache({ max: capacity });
   }
 
   remember(answerId: string, answer: RememberedAnswer): void {

@@ -8,8 +8,8 @@
  * references, which Discord hands us with the reply.
  */
 import type { Message } from 'discord.js';
+import { LRUCache } from 'lru-cache';
 import type { Turn } from '../rag/types.js';
-import { LruMap } from './lru.js';
 import { cleanQuestion } from './sanitize.js';
 
 /** Turns kept per conversation: enough for "and what about…?" without growing prompts. */
@@ -19,10 +19,10 @@ export const MAX_HISTORY_ANSWER_CHARS = 1_500;
 
 /** Turns by answer message id or thread id. */
 export class ConversationStore {
-  private readonly byKey: LruMap<string, readonly Turn[]>;
+  private readonly byKey: LRUCache<string, readonly Turn[]>;
 
   constructor(capacity = 5_000) {
-    this.byKey = new LruMap(capacity);
+    this.byKey = new LRUCache({ max: capacity });
   }
 
   /** The turns recorded under a message or thread id. */

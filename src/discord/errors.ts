@@ -61,16 +61,21 @@ export interface ErrorWhere {
   [key: string]: unknown;
 }
 
-/** Logs an error once, at `info` for expected user-facing errors and `error` otherwise. */
+/**
+ * Logs an error once: a user's mistake (`UserFacingError`) at `info` with its type and message
+ * only (a stack would say nothing about a question that was too long), anything else at `error`
+ * with everything.
+ */
 export function logFailure(
   logger: Logger,
   error: unknown,
   where: ErrorWhere,
   secrets: readonly string[] = [],
 ): void {
-  if (error instanceof UserFacingError)
-    logger.info({ ...where, error: safeError(error, secrets) }, 'request refused');
-  else logger.error({ ...where, error: safeError(error, secrets) }, 'request failed');
+  if (error instanceof UserFacingError) {
+    const { type, message } = safeError(error, secrets);
+    logger.info({ ...where, error: { type, message } }, 'request refused');
+  } else logger.error({ ...where, error: safeError(error, secrets) }, 'request failed');
 }
 
 /**

@@ -286,6 +286,8 @@ export interface CitedText {
   citations: Citation[];
   note?: string;
   refused?: boolean;
+  /** The short answer the text leads with, shown in bold on its own line. */
+  short?: string | null;
 }
 
 export interface CitedReplyOptions {
@@ -303,7 +305,11 @@ export function formatCitedReplies(
   input: CitedText,
   options: CitedReplyOptions = {},
 ): ReplyPayload[] {
-  const body = safeContent(input.text).trim() || '(The answer came back empty.)';
+  // The short answer leads in bold on its own line; the sentence that supports it follows.
+  const lead = input.short && input.text.startsWith(`${input.short}. `) ? input.short : undefined;
+  const rest = safeContent(lead ? input.text.slice(lead.length + 2) : input.text).trim();
+  const body =
+    (lead ? `**${safeSnippet(lead)}**\n${rest}` : rest) || '(The answer came back empty.)';
   const note = input.note ? `\n-# ${safeContent(input.note).replace(/\s+/g, ' ').trim()}` : '';
   const heading = options.heading ? `**${safeContent(options.heading)}**\n` : '';
   let pieces = splitMessage(`${heading}${body}${note}`, LIMITS.content);

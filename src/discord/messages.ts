@@ -19,7 +19,7 @@ import {
 } from './conversation.js';
 import { replyToMessageWithError, safeError } from './errors.js';
 import { truncate } from './format.js';
-import { LruMap } from './lru.js';
+import { LRUCache } from 'lru-cache';
 import { cleanText } from './sanitize.js';
 import { deliverToChannel, NO_MENTIONS } from './send.js';
 
@@ -55,11 +55,11 @@ export function threadNameFor(question: string): string {
 }
 
 /** When each user was last told to slow down, so a flood gets one notice, not one per message. */
-const noticeGates = new WeakMap<BotContext, LruMap<string, number>>();
+const noticeGates = new WeakMap<BotContext, LRUCache<string, number>>();
 
 function shouldNotify(ctx: BotContext, userId: string): boolean {
   let gate = noticeGates.get(ctx);
-  if (!gate) noticeGates.set(ctx, (gate = new LruMap(10_000)));
+  if (!gate) noticeGates.set(ctx, (gate = new LRUCache({ max: 10_000 })));
   const last = gate.get(userId);
   const window = Math.max(ctx.config.USER_COOLDOWN_SECONDS * 1000, 5_000);
   if (last !== undefined && Date.now() - last < window) return false;

@@ -66,9 +66,9 @@ export interface Engine {
 
 export type { CoreConfig };
 
-/** Passages a summary without focus draws from: the openings of the most recent articles. */
+/** Passages a summary without focus draws from: chunks of the most recent articles. */
 const SUMMARY_ARTICLES = 20;
-const SUMMARY_CHUNKS_PER_ARTICLE = 2;
+const SUMMARY_PASSAGES = 48;
 const FOCUS_PASSAGES = 12;
 
 class LoadedEngine implements Engine {
@@ -142,15 +142,23 @@ class LoadedEngine implements Engine {
     });
   }
 
-  /** The first chunks of the most recently published articles (news puts the facts first). */
+  /**
+   * Chunks of the most recently published articles, most recent first, taken in rounds (every
+   * article's first chunk, then every second chunk…) so a short story is read whole and a large
+   * corpus still contributes each recent article's opening.
+   */
   private leadPassages(): Passage[] {
     const rows = this.index.articles
       .map((a, row) => ({ a, row }))
       .sort((x, y) => (y.a.publishedAt ?? '').localeCompare(x.a.publishedAt ?? '') || x.row - y.row)
-      .slice(0, SUMMARY_ARTICLES);
+      .slice(0, SUMMARY_ARTICLES)
+      .map(({ row }) => ({ row, chunks: this.index.chunksOfArticle(row) }));
     const passages: Passage[] = [];
-    for (const { row } of rows) {
-      for (const chunkRow of this.index.chunksOfArticle(row).slice(0, SUMMARY_CHUNKS_PER_ARTICLE)) {
+    for (let round = 0; passages.length < SUMMARY_PASSAGES; round++) {
+      const before = passages.length;
+      for (const { row, chunks } of rows) {
+        const chunkRow = chunks[round];
+        if (chunkRow === undefined || passages.length >= SUMMARY_PASSAGES) continue;
         passages.push({
           n: passages.length + 1,
           chunk: this.index.chunk(chunkRow),
@@ -158,6 +166,7 @@ class LoadedEngine implements Engine {
           score: 0,
         });
       }
+      if (passages.length === before) break;
     }
     return passages;
   }

@@ -6,7 +6,7 @@
  *
  * Outlet names are learned from the indexed articles' `source` fields, never from a fixed list.
  */
-import { fold } from './text.js';
+import { fold, MONTHS } from './text.js';
 
 /** A place in the question that names something in the articles' metadata. */
 export interface Mention {
@@ -115,22 +115,8 @@ function isBoundary(text: string, i: number): boolean {
   return !/[\p{L}\p{N}]/u.test(text[i]!);
 }
 
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
-const MONTH_RE =
-  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+/** Month names and their abbreviations ("Sept.", "Oct"), built from the one month table. */
+const MONTH_RE = `(${MONTHS.map((m) => `${m.slice(0, 3)}(?:${m.slice(3, 4)}(?:${m.slice(4)})?)?`).join('|')})\\.?`;
 const DAY_RE = '(\\d{1,2})(?:st|nd|rd|th)?';
 const DATE_PATTERNS: Array<{
   re: RegExp;
@@ -201,8 +187,8 @@ const CLAUSE_BREAK = /[,;]\s*(?:and\s+|while\s+|but\s+|whereas\s+)?|\s(?:while|w
 // An outlet named as the source of what precedes it ("…, as reported by X", "according to X"):
 // a preposition, an optional article, an optional opening quote.
 const ATTRIBUTION_BEFORE = /\b(?:by|to|from|per|via|in)\s+(?:the\s+|a\s+|an\s+)?['‘"“]?$/i;
-// English determiners. One opening a noun phrase just before an outlet ("and the TechCrunch
-// article…", "the later Fortune piece…": at most one modifier between) starts a new part there.
+// English determiners. One opening a noun phrase just before an outlet ("and the Gazette
+// article…", "the later Planet piece…": at most one modifier between) starts a new part there.
 const NOUN_PHRASE_START =
   /\b(?:the|a|an|this|that|these|those|its|their|his|her|another|each|every)\s+(?:[\p{L}\p{N}-]+\s+)?['‘"“]?$/iu;
 /** A part needs this many topic words of its own (outlets and dates aside) to be searched alone. */

@@ -19,12 +19,13 @@
  * Weights were set on the dev half of MultiHop-RAG and checked on its test half (see
  * src/bench/multihop.ts); nothing here knows that dataset's outlets or wording.
  */
+import { LRUCache } from 'lru-cache';
 import { isFollowUp } from './answer/analyze.js';
 import { sentenceText } from './chunk.js';
 import type { Embedder } from './embeddings/index.js';
 import { daysApart, findDates, questionParts, SourceMatcher, type QuestionPart } from './query.js';
 import type { StoredIndex } from './store/index-store.js';
-import { contentStems, fold, stem, STOPWORDS, tokenize } from './text.js';
+import { contentStems, fold, stem, STOPWORDS, tokenize, WORD } from './text.js';
 import type { Passage, Turn } from './types.js';
 
 export interface RetrieveOptions {
@@ -34,9 +35,6 @@ export interface RetrieveOptions {
   /** BM25 candidates scored for the whole question (default 30, at least 3 × k). */
   depth?: number;
 }
-
-/** RRF constant: larger values flatten the advantage of the very first ranks. */
-export const RRF_K = 60;
 
 export interface RankedChunk {
   row: number;
@@ -49,16 +47,6 @@ export function lexicalQuery(question: string, previous?: string): Map<string, n
   for (const s of contentStems(question)) q.set(s, (q.get(s) ?? 0) + 1);
   if (previous) for (const s of contentStems(previous)) if (!q.has(s)) q.set(s, 0.5);
   return q;
-}
-
-/** Fuses rankings (best first) by reciprocal rank; ties keep the lower row. */
-export function reciprocalRankFusion(rankings: number[][], k = RRF_K): RankedChunk[] {
-  const scores = new Map<number, number>();
-  for (const ranking of rankings)
-    ranking.forEach((row, rank) => scores.set(row, (scores.get(row) ?? 0) + 1 / (k + rank + 1)));
-  return [...scores]
-    .map(([row, score]) => ({ row, score }))
-    .sort((a, b) => b.score - a.score || a.row - b.row);
 }
 
 /** Tuning, measured on the MultiHop-RAG dev split (notes in the benchmark log). */
@@ -94,8 +82,6 @@ export const RETRIEVAL_TUNING = {
 /** Sentence stem sets kept per index (a hot story's chunks are scored again and again). */
 const SENTENCE_CACHE_SIZE = 2_048;
 
-const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
-
 /**
  * Content stems of a text: the same terms `contentStems` gives, but folding the text once
  * rather than per word (this runs on every candidate chunk of every question).
@@ -119,7 +105,9 @@ class IndexFacts {
   private readonly articleSource: Int32Array;
   /** Publication date of each article row as a `YYYY-MM-DD` string ('' when unknown). */
   private readonly articleDate: string[];
-  private readonly sentences = new Map<number, Array<Set<string>>>();
+  private readonly sentences = new LRUCache<number, Array<Set<string>>>({
+    max: SENTENCE_CACHE_SIZE,
+  });
 
   constructor(private readonly index: StoredIndex) {
     const articles = index.articles;
@@ -178,17 +166,10 @@ class IndexFacts {
   /** Stem sets of a chunk's sentences (title and metadata excluded), cached. */
   sentenceStems(row: number): Array<Set<string>> {
     let sets = this.sentences.get(row);
-    if (sets) {
-      // Refresh its place in the LRU order.
-      this.sentences.delete(row);
-      this.sentences.set(row, sets);
-      return sets;
-    }
+    if (sets) return sets;
     const chunk = this.index.chunk(row);
     sets = chunk.sentences.map((span) => quickStems(sentenceText(chunk, span)));
     this.sentences.set(row, sets);
-    if (this.sentences.size > SENTENCE_CACHE_SIZE)
-      this.sentences.delete(this.sentences.keys().next().value!);
     return sets;
   }
 }

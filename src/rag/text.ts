@@ -102,7 +102,30 @@ export function fold(text: string): string {
     .toLowerCase();
 }
 
-const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
+/** A word: letters and digits, with one apostrophe suffix ("China's"). The one word pattern. */
+export const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
+
+/** English month names, January first, lowercase. The one month table. */
+export const MONTHS: readonly string[] = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
+/** A month as written in running text ("October"), from its number (1–12). */
+export function monthName(month: number): string {
+  const m = MONTHS[month - 1] ?? '';
+  return m.charAt(0).toUpperCase() + m.slice(1);
+}
 
 /** A word of the text with its position. */
 export interface Token {

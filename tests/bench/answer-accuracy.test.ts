@@ -12,6 +12,7 @@ describe('normalizeAnswer', () => {
   it('lowercases, drops articles and turns punctuation, curly quotes and dashes into spaces', () => {
     expect(normalizeAnswer('The “Best” — answer, an A-grade one!')).toBe('best answer grade one');
     expect(normalizeAnswer('  Sam   Bankman‑Fried ')).toBe('sam bankman fried');
+    expect(normalizeAnswer('Theé a théâtre')).toBe('theé théâtre');
   });
 });
 

@@ -17,7 +17,7 @@ const bench = (args: string[]) =>
 
 describe('npm run bench (MultiHop-RAG smoke)', () => {
   it.skipIf(!haveDataset)(
-    'prints one JSON object with the exact figure keys for ours and for bm25',
+    'prints one JSON object with the exact figure keys for ours and for bm25, and answer accuracy',
     async () => {
       // 20 questions over their evidence articles plus 20 others: the real pipeline, end to end, in seconds.
       const { stdout } = await bench([
@@ -28,10 +28,23 @@ describe('npm run bench (MultiHop-RAG smoke)', () => {
         '--smoke-articles',
         '20',
         '--json',
+        '--answers',
       ]);
       const result = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
-      expect(Object.keys(result)).toEqual(['ours', 'bm25']);
-      for (const system of ['ours', 'bm25']) {
+      expect(Object.keys(result)).toEqual(['ours', 'bm25', 'answers']);
+      const answers = result.answers as {
+        all: { questions: number; accuracy: number };
+        yesNo: { questions: number; accuracy: number; alwaysYes: number };
+        byType: Record<string, unknown>;
+      };
+      expect(answers.all.questions).toBe(20);
+      for (const x of [answers.all.accuracy, answers.yesNo.accuracy, answers.yesNo.alwaysYes]) {
+        expect(x).toBeGreaterThanOrEqual(0);
+        expect(x).toBeLessThanOrEqual(1);
+      }
+      expect(answers.yesNo.questions).toBeGreaterThan(0);
+      expect(Object.keys(answers.byType).length).toBeGreaterThan(1);
+      for (const system of ['ours', 'bm25'] as const) {
         const figures = result[system]!;
         expect(Object.keys(figures)).toEqual([...JSON_KEYS, 'byType']);
         for (const key of [

@@ -268,6 +268,18 @@ describe('npm run summary', () => {
     }
     expect(summary.summary).toMatch(/Japan/);
   });
+
+  it('prints each sentence once with its number, and each source article once', async () => {
+    const result = await run('summary', ['--length', 'medium']);
+    expect(result.code).toBe(0);
+    const [text, sources] = result.stdout.split('\n\nSources:\n') as [string, string];
+    expect(citationMarkers(text)).toEqual([1, 2, 3, 4]);
+    const title = 'Xi tells Trump in phone call';
+    expect(result.stdout.split(title)).toHaveLength(2);
+    expect(sources).toMatch(/^\[1\]\[2\]\[3\]\[4\] Xi tells Trump in phone call/);
+    for (const sentence of text.split(/ \[\d\] ?/).filter(Boolean))
+      expect(result.stdout.split(sentence)).toHaveLength(2);
+  });
 });
 
 describe('npm run chat', () => {

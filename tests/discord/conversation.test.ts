@@ -7,24 +7,18 @@ import {
   mentionsBot,
   questionFromContent,
 } from '../../src/discord/conversation.js';
-import { LruMap } from '../../src/discord/lru.js';
-
-describe('LruMap', () => {
-  it('evicts the least recently used entry beyond capacity', () => {
-    const lru = new LruMap<string, number>(2);
-    lru.set('a', 1).set('b', 2);
-    lru.get('a');
-    lru.set('c', 3);
-    expect([lru.has('a'), lru.has('b'), lru.has('c')]).toEqual([true, false, true]);
-    expect(lru.size).toBe(2);
-  });
-
-  it('refuses a capacity that is not a positive integer', () => {
-    expect(() => new LruMap(0)).toThrow(RangeError);
-  });
-});
 
 describe('ConversationStore', () => {
+  it('forgets the least recently used conversation beyond its capacity', () => {
+    const store = new ConversationStore(2);
+    const turn = { question: 'Who?', answer: 'Ann [1].' };
+    store.record(['a'], [], turn);
+    store.record(['b'], [], turn);
+    store.history('a');
+    store.record(['c'], [], turn);
+    expect(['a', 'b', 'c'].map((k) => store.history(k) !== undefined)).toEqual([true, false, true]);
+  });
+
   it('records the turns so far under every key of the answer', () => {
     const store = new ConversationStore();
     const turns = store.record(['m1', 'thread1'], [], { question: 'Who?', answer: 'Ann [1].' });

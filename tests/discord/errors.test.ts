@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets, safeError } from '../../src/discord/errors.js';
+import { pino } from 'pino';
+import { logFailure, redactSecrets, safeError } from '../../src/discord/errors.js';
+import { UserFacingError } from '../../src/errors.js';
 
 // Built from parts so that secret scanners do not take this made-up value for a real token.
 const token = ['MTIzNDU2Nzg5MDEyMzQ1Njc4', 'GAbCdE', 'abcdefghijklmnopqrstuvwxyz0123456789AB'].join(
@@ -50,5 +52,37 @@ describe('safeError', () => {
 
   it('describes thrown non-errors', () => {
     expect(safeError('boom')).toEqual({ message: 'boom' });
+  });
+});
+
+describe('logFailure', () => {
+  /** A pino logger writing its JSON lines into `lines`. */
+  function capture(lines: Array<Record<string, unknown>>) {
+    return pino(
+      { level: 'debug', base: undefined },
+      { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+  }
+
+  it("logs a user's mistake as one info line with its message and no stack", () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const error = new UserFacingError('Your question is 1500 characters long; the limit is 1000.');
+    logFailure(capture(lines), error, { command: 'ask' });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      msg: 'request refused',
+      command: 'ask',
+      error: { type: 'UserFacingError', message: error.message },
+    });
+    expect(JSON.stringify(lines[0])).not.toContain('stack');
+  });
+
+  it('logs any other failure at error level with its stack', () => {
+    const lines: Array<Record<string, unknown>> = [];
+    logFailure(capture(lines), new TypeError('boom'), { command: 'ask' });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 50, msg: 'request failed' });
+    expect((lines[0]!.error as { stack: string }).stack).toContain('TypeError: boom');
   });
 });

@@ -383,3 +383,25 @@ describe('status and re-index texts', () => {
     );
   });
 });
+
+describe('short answers in Discord replies', () => {
+  it('puts the short answer in bold on its own line, then the cited sentence once', () => {
+    const [reply] = formatCitedReplies({
+      text: '4 million euros. The mayor said the work cost 4 million euros. [1]',
+      short: '4 million euros',
+      citations: [],
+    });
+    expect(reply!.content).toBe(
+      '**4 million euros**\nThe mayor said the work cost 4 million euros. [1]',
+    );
+  });
+
+  it('escapes markdown inside the short answer so it cannot break the bold', () => {
+    const [reply] = formatCitedReplies({
+      text: 'a*b. A sentence. [1]',
+      short: 'a*b',
+      citations: [],
+    });
+    expect(reply!.content.startsWith('**a\\*b**\n')).toBe(true);
+  });
+});

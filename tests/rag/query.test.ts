@@ -134,6 +134,20 @@ describe('questionParts', () => {
     expect(p[1]!.text.startsWith('the Fortune article on banks')).toBe(true);
   });
 
+  it('splits where the second outlet’s noun phrase starts, whatever noun follows the outlet', () => {
+    const q = 'Did the Fortune writers say banks failed and the TechCrunch team say lenders grew?';
+    expect(parts(q).map((p) => p.text)).toEqual([
+      'Did the Fortune writers say banks failed and',
+      'the TechCrunch team say lenders grew?',
+    ]);
+  });
+
+  it('splits after an attributed outlet ("by X") when a second outlet follows in the clause', () => {
+    const q =
+      'Were banks failing as reported by Fortune and lenders growing in TechCrunch stories?';
+    expect(parts(q).map((p) => p.sources)).toEqual([['Fortune'], ['TechCrunch']]);
+  });
+
   it('gives each part its own date and keeps commas inside dates', () => {
     const q =
       'After the TechCrunch report on October 7, 2023, about layoffs at Flexport, and the TechCrunch article on October 30, 2023, about its new chief executive, what changed?';

@@ -3,40 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../../src/rag/build.js';
 import { createEmbedder, type Embedder } from '../../src/rag/embeddings/index.js';
-import { lexicalQuery, reciprocalRankFusion, retrieve, RRF_K } from '../../src/rag/retrieve.js';
+import { lexicalQuery, retrieve } from '../../src/rag/retrieve.js';
 import { loadIndex, type StoredIndex } from '../../src/rag/store/index-store.js';
 import { makeTempDir, removeDir, silenceLogs, testConfig } from '../support/core.js';
-
-describe('reciprocalRankFusion', () => {
-  it('adds 1 / (k + rank) over the rankings, rank counted from 1', () => {
-    const fused = reciprocalRankFusion([
-      [3, 1, 2],
-      [1, 4],
-    ]);
-    expect(fused.map((r) => r.row)).toEqual([1, 3, 4, 2]);
-    expect(fused[0]!.score).toBeCloseTo(1 / (RRF_K + 2) + 1 / (RRF_K + 1), 12);
-    expect(fused[1]!.score).toBeCloseTo(1 / (RRF_K + 1), 12);
-    expect(fused[2]!.score).toBeCloseTo(1 / (RRF_K + 2), 12);
-    expect(fused[3]!.score).toBeCloseTo(1 / (RRF_K + 3), 12);
-  });
-
-  it('lets an item ranked well by both lists beat one ranked first by only one', () => {
-    const fused = reciprocalRankFusion([
-      [7, 8],
-      [9, 8],
-    ]);
-    expect(fused[0]!.row).toBe(8);
-  });
-
-  it('breaks ties by the lower row and honours a custom constant', () => {
-    expect(reciprocalRankFusion([[5], [2]]).map((r) => r.row)).toEqual([2, 5]);
-    expect(reciprocalRankFusion([[1]], 0)[0]!.score).toBe(1);
-  });
-
-  it('returns nothing for empty rankings', () => {
-    expect(reciprocalRankFusion([[], []])).toEqual([]);
-  });
-});
 
 describe('lexicalQuery', () => {
   it('weights the question’s stems fully and adds the previous question’s at half weight', () => {

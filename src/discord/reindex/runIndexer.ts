@@ -1,5 +1,5 @@
 /**
- * Runs the index build in a child process (`src/cli/index.ts --progress-json`), so embedding
+ * Runs the index build in a child process (`storybot index --progress-json`), so embedding
  * and HNSW construction never block the bot's event loop and a crash of the build cannot take
  * the bot down. The child speaks JSON lines on stdout; its logs (stderr) go to our log.
  */

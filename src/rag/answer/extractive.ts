@@ -9,16 +9,18 @@
  * decision to answer or refuse. Answers lead with the short span when the question asks for a
  * thing, then the one supporting sentence, cited.
  */
+import { LRUCache } from 'lru-cache';
 import type { WordVectors } from '../embeddings/wordvectors.js';
 import { sentenceText } from '../chunk.js';
 import { analyze, type Analysis } from '../nlp/english.js';
 import { placeForms } from '../nlp/gazetteer.js';
-import { LruMap } from '../../discord/lru.js';
-import { STOPWORDS, tokenize } from '../text.js';
-import type { Answer, Citation, Passage, Span, Summary, SummaryLength } from '../types.js';
+import { monthName, STOPWORDS, tokenize } from '../text.js';
+import { summarizeStory } from '../summarize.js';
+import type { Answer, Citation, Passage, Span, Summary } from '../types.js';
 import { isFollowUp } from './analyze.js';
 import type { AnswerContext, Answerer, SummaryContext } from './answerer.js';
 import { citationFor } from './cite.js';
+import { answerYesNo, isYesNoQuestion, renderYesNo } from './yesno.js';
 import {
   coverageOf,
   nearSpelling,
@@ -59,6 +61,11 @@ interface Unit {
   text: string;
   reading: SentenceReading;
   contextCoverage: number;
+  /**
+   * Coverage counting the article's title, outlet and date as part of every sentence: a
+   * headline names the topic that its sentences leave implicit ("the bridge").
+   */
+  headedCoverage: number;
   score: number;
 }
 
@@ -66,6 +73,8 @@ export const REFUSAL = "The story doesn't say.";
 
 /** Most sentences one answer quotes (multi-part questions). */
 const MAX_ANSWER_UNITS = 3;
+/** How well a span must fit a strict kind (a date for "when") to count as one. */
+const STRICT_KIND_FIT = 0.7;
 /** Coverage one sentence needs to settle a yes/no question. */
 const YES_NO_COVERAGE = 0.75;
 /** Questions with at least this many terms may be answered by several sentences together. */
@@ -74,7 +83,7 @@ const MULTI_PART_TERMS = 8;
 export class ExtractiveAnswerer implements Answerer {
   readonly id = 'extractive';
   /** Analyses of passage sentences, by chunk id and offset (the same passages recur). */
-  private readonly analyses = new LruMap<string, Analysis>(4_096);
+  private readonly analyses = new LRUCache<string, Analysis>({ max: 4_096 });
 
   constructor(private readonly options: ExtractiveOptions) {}
 
@@ -112,7 +121,18 @@ export class ExtractiveAnswerer implements Answerer {
     if (q.terms.length === 0) return refuse('the question has no words to look for', 'no-terms');
     if (context.passages.length === 0) return refuse(undefined, 'no-passages');
 
-    const units = this.units(q, context.passages);
+    let units = this.units(q, context.passages);
+    // For a time, number, duration, person or place, only a sentence holding one can answer.
+    if (STRICT_KINDS.has(q.askedFor)) {
+      const holding = units.filter((u) => (u.reading.short?.kindFit ?? 0) >= STRICT_KIND_FIT);
+      if (holding.length === 0 && units[0])
+        return refuse(
+          `no sentence in it gives ${KIND_WORDS[q.askedFor] ?? 'that'} for this`,
+          'kind-missing',
+          units[0],
+        );
+      units = holding;
+    }
     const best = units[0];
     if (!best) return refuse(undefined, 'no-sentences');
     // A name the passages never mention means the story is not about it — unless the question
@@ -121,6 +141,15 @@ export class ExtractiveAnswerer implements Answerer {
       return refuse(`it never mentions ${missing.join(', ')}`, 'missing-name', best);
     const features = featuresOf(q, best, missing.length, named);
     const probability = refusalProbability(features);
+    // A yes/no question of several claims ("did both outlets report…") that no single sentence
+    // settles may be settled claim by claim, each claim by its own sentence (answer/yesno.ts).
+    const oneSettles = best.reading.missingNamed === 0 && best.reading.coverage >= YES_NO_COVERAGE;
+    if (!followUp && isYesNoQuestion(question) && !(oneSettles && probability >= 0.5)) {
+      const similarity = (a: string, b: string) => this.options.wordVectors?.similarity(a, b);
+      const v = answerYesNo(question, context.passages, { idf: this.options.idf, similarity });
+      if (v && v.support.length > 1)
+        return { question, ...renderYesNo(v), refused: false, answerer: this.id };
+    }
     const multi = q.terms.length >= MULTI_PART_TERMS && q.askedFor !== 'yesno';
     // Yes or No only when one sentence settles it: every name of the question in it, and most
     // of the question's words; otherwise saying either would be a guess.
@@ -167,6 +196,16 @@ export class ExtractiveAnswerer implements Answerer {
     return chosen.sort((a, b) => storyOrder(a.passage, b.passage) || a.span.start - b.span.start);
   }
 
+  /** The NLP analysis of a passage sentence (or article heading), cached by its place. */
+  private analysisOf(key: string, text: string): Analysis {
+    let analysis = this.analyses.get(key);
+    if (!analysis) {
+      analysis = analyze(text);
+      this.analyses.set(key, analysis);
+    }
+    return analysis;
+  }
+
   /** Every sentence of every passage read against the question, best first. */
   private units(q: ReadQuestion, passages: Passage[]): Unit[] {
     const vectors = this.options.wordVectors;
@@ -175,15 +214,12 @@ export class ExtractiveAnswerer implements Answerer {
       const meta = articleMetaText(passage);
       const sentences = passage.chunk.sentences.map((span) => {
         const text = sentenceText(passage.chunk, span);
-        const key = `${passage.chunk.id}@${span.start}`;
-        let analysis = this.analyses.get(key);
-        if (!analysis) {
-          analysis = analyze(text);
-          this.analyses.set(key, analysis);
-        }
+        const analysis = this.analysisOf(`${passage.chunk.id}@${span.start}`, text);
         return { span, text, reading: readSentence(q, text, analysis, vectors) };
       });
-      const metaReading = meta.trim() ? readSentence(q, meta, analyze(meta), vectors) : undefined;
+      const metaReading = meta.trim()
+        ? readSentence(q, meta, this.analysisOf(`meta:${passage.chunk.articleId}`, meta), vectors)
+        : undefined;
       // What the passage as a whole (and its article's title, outlet, date) covers.
       const passageMatches = q.terms.map((_, i) =>
         Math.max(metaReading?.matches[i] ?? 0, ...sentences.map((s) => s.reading.matches[i]!)),
@@ -193,9 +229,15 @@ export class ExtractiveAnswerer implements Answerer {
           q.terms,
           s.reading.matches.map((m, i) => Math.max(m, 0.8 * passageMatches[i]!)),
         );
+        const headedCoverage = coverageOf(
+          q.terms,
+          s.reading.matches.map((m, i) =>
+            Math.max(m, (metaReading?.matches[i] ?? 0) === 1 ? 0.8 : 0),
+          ),
+        );
         const strictMissing = STRICT_KINDS.has(q.askedFor) && !s.reading.short;
         const score =
-          0.75 * s.reading.coverage +
+          0.75 * headedCoverage +
           0.25 * contextCoverage +
           (s.reading.short ? 0.1 + 0.05 * s.reading.short.score : 0) -
           (strictMissing ? 0.15 : 0) -
@@ -208,6 +250,7 @@ export class ExtractiveAnswerer implements Answerer {
           text: s.text,
           reading: s.reading,
           contextCoverage,
+          headedCoverage,
           score,
         });
       }
@@ -219,93 +262,16 @@ export class ExtractiveAnswerer implements Answerer {
     return this.summarizeSync(context);
   }
 
-  /**
-   * Picks central, non-redundant sentences (greedy maximal marginal relevance), leaning towards
-   * article leads and the focus when given, then prints them in story order, each cited.
-   */
+  /** Summaries: see src/rag/summarize.ts. */
   summarizeSync(context: SummaryContext): Summary {
-    const count = SUMMARY_SENTENCES[context.length];
-    const vectors = this.options.wordVectors;
-    const focus = context.focus ? readQuestion(context.focus, vectors) : undefined;
-    const sentences = context.passages.flatMap((passage, rank) =>
-      passage.chunk.sentences.map((span, i) => {
-        const text = sentenceText(passage.chunk, span);
-        return {
-          passage,
-          span,
-          rank,
-          text,
-          bag: this.bag(text),
-          lead: passage.chunk.ordinal === 0 && i < 2,
-        };
-      }),
-    );
-    const usable = sentences.filter((s) => s.bag.size >= 3);
-    if (usable.length === 0) return { summary: REFUSAL, citations: [], answerer: this.id };
-    const centroid = new Map<string, number>();
-    for (const s of usable) for (const [k, v] of s.bag) centroid.set(k, (centroid.get(k) ?? 0) + v);
-    const relevance = usable.map((s) => {
-      let r = cosine(s.bag, centroid) + (s.lead ? 0.15 : 0) - s.rank * 0.01;
-      if (focus && focus.terms.length > 0)
-        r += 1.5 * readSentence(focus, s.text, analyze(s.text), vectors).coverage;
-      return r;
-    });
-    const picked: number[] = [];
-    while (picked.length < Math.min(count, usable.length)) {
-      let bestI = -1;
-      let bestScore = -Infinity;
-      usable.forEach((s, i) => {
-        if (picked.includes(i)) return;
-        const redundancy = Math.max(0, ...picked.map((p) => cosine(s.bag, usable[p]!.bag)));
-        const score = 0.7 * relevance[i]! - 0.3 * redundancy;
-        if (score > bestScore) {
-          bestScore = score;
-          bestI = i;
-        }
-      });
-      if (bestI < 0) break;
-      picked.push(bestI);
-    }
-    const ordered = picked
-      .map((i) => usable[i]!)
-      .sort((a, b) => storyOrder(a.passage, b.passage) || a.span.start - b.span.start)
-      .map((s) => ({ passage: s.passage, spans: [s.span], text: s.text }));
-    const { answer, citations } = composeCited(ordered);
-    return { summary: answer, citations, answerer: this.id };
-  }
-
-  /** IDF-weighted bag of stems of a sentence, for summary similarity. */
-  private bag(text: string): Map<string, number> {
-    const bag = new Map<string, number>();
-    for (const t of tokenize(text)) {
-      if (STOPWORDS.has(t.word)) continue;
-      bag.set(t.stem, (bag.get(t.stem) ?? 0) + this.options.idf(t.stem));
-    }
-    return bag;
+    return summarizeStory({ ...context, idf: this.options.idf }, this.id, REFUSAL);
   }
 }
-
-const SUMMARY_SENTENCES: Record<SummaryLength, number> = { short: 2, medium: 4, long: 8 };
 
 /** Share of a question's names that may be missing from the passages before it is refused (3+ names). */
 const MAX_MISSING_SHARE = 0.25;
 /** Coverage several sentences must reach together to answer a multi-part question. */
 const MULTI_PART_COVERAGE = 0.6;
-
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /**
  * The article's title, outlet and date as words ("October 13, 2023"), so that a question naming
@@ -315,7 +281,7 @@ function articleMetaText(passage: Passage): string {
   const { title, source, publishedAt } = passage.article;
   const date = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?/.exec(publishedAt ?? '');
   const words = date
-    ? `${MONTH_NAMES[Number(date[2]) - 1] ?? ''} ${Number(date[3])}, ${date[1]} ${date[4] ?? ''}`
+    ? `${monthName(Number(date[2]))} ${Number(date[3])}, ${date[1]} ${date[4] ?? ''}`
     : '';
   return [title, source ?? '', words].join('\n');
 }
@@ -375,7 +341,7 @@ function featuresOf(
     ...q.terms.map((t, i) => (r.matches[i]! < 0.5 ? t.weight / total : 0)),
   );
   return {
-    coverage: r.coverage,
+    coverage: best.headedCoverage,
     contextCoverage: best.contextCoverage,
     heaviestMissing,
     missingNamedInSentence: named > 0 ? r.missingNamed / named : 0,
@@ -383,7 +349,7 @@ function featuresOf(
     missingNumber: r.missingNumbers > 0 ? 1 : 0,
     negationMismatch: r.negationMismatch ? 1 : 0,
     antonym: r.antonym ? 1 : 0,
-    kindMissing: STRICT_KINDS.has(q.askedFor) && !r.short ? 1 : 0,
+    kindMissing: STRICT_KINDS.has(q.askedFor) && (r.short?.kindFit ?? 0) < STRICT_KIND_FIT ? 1 : 0,
     shortFound: r.short ? 1 : 0,
     yesno: q.askedFor === 'yesno' ? 1 : 0,
   };
@@ -404,6 +370,7 @@ const KIND_WORDS: Partial<Record<string, string>> = {
   number: 'a number',
   duration: 'a duration',
   person: 'a name',
+  name: 'a name',
   place: 'a place',
 };
 
@@ -460,17 +427,4 @@ function storyOrder(a: Passage, b: Passage): number {
   if (a.chunk.articleId !== b.chunk.articleId)
     return a.chunk.articleId < b.chunk.articleId ? -1 : 1;
   return a.chunk.start - b.chunk.start;
-}
-
-function cosine(a: Map<string, number>, b: Map<string, number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (const [k, v] of a) {
-    na += v * v;
-    const w = b.get(k);
-    if (w) dot += v * w;
-  }
-  for (const v of b.values()) nb += v * v;
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }

@@ -15,7 +15,7 @@ import {
   type Analysis,
   type NlpToken,
 } from '../nlp/english.js';
-import { placeForms } from '../nlp/gazetteer.js';
+import { isKnownPlace, placeForms, placeRelation } from '../nlp/gazetteer.js';
 import { antonymsOf } from '../nlp/wordnet.js';
 
 /** What kind of thing would answer the question. */
@@ -29,6 +29,7 @@ export type AskedFor =
   | 'reason'
   | 'manner'
   | 'yesno'
+  | 'name'
   | 'open';
 
 /** Answer kinds that must be present in a sentence for it to answer. */
@@ -38,6 +39,7 @@ export const STRICT_KINDS: ReadonlySet<AskedFor> = new Set([
   'duration',
   'person',
   'place',
+  'name',
 ]);
 
 export interface QuestionTerm {
@@ -59,6 +61,10 @@ export interface ReadQuestion {
   /** Names and numbers the question gives (token ranges joined as text, folded). */
   named: string[];
   negated: boolean;
+  /** Lemma of the question's main verb ("who *patronized* the monks" → "patronize"). */
+  verb?: string;
+  /** The question asks for the verb's subject ("Who argued…") rather than its object ("What did X argue"). */
+  asksSubject: boolean;
 }
 
 const WH = new Set(['who', 'whom', 'whose', 'what', 'which', 'when', 'where', 'why', 'how']);
@@ -114,7 +120,8 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     .filter((n) => n !== '')
     .concat(tokens.filter((t) => t.pos === 'NUM' && /\d/.test(t.word)).map((t) => t.text));
   const negated = tokens.some((t) => NEGATIONS.has(t.word) || t.word === "n't");
-  return { text, analysis, askedFor, focus, terms, named, negated };
+  const { verb, asksSubject } = verbRole(tokens, whIndex);
+  return { text, analysis, askedFor, focus, terms, named, negated, verb, asksSubject };
 }
 
 /** Verbs that report speech or thought: what follows them is a statement, not a thing. */
@@ -135,6 +142,32 @@ const NEGATIONS: ReadonlySet<string> = new Set([
   'nor',
   'without',
 ]);
+
+/**
+ * The main verb and whether the wh-phrase is its subject: "Who *argued*…" / "What *was used*…"
+ * (a verb right after the wh-phrase) ask for the subject; "What did X *add*…" for the object.
+ */
+function verbRole(
+  tokens: readonly NlpToken[],
+  whIndex: number,
+): { verb?: string; asksSubject: boolean } {
+  if (whIndex < 0) return { asksSubject: false };
+  let j = whIndex + 1;
+  // Skip the wh-phrase's own noun phrase ("which *Norman leader*").
+  while (tokens[j] && ['ADJ', 'NOUN', 'PROPN', 'DET', 'NUM'].includes(tokens[j]!.pos)) j++;
+  const next = tokens[j];
+  const verbAt = tokens.findIndex(
+    (t, i) => i > whIndex && t.pos === 'VERB' && !AUXILIARY_LEMMAS.has(t.lemma),
+  );
+  const verb = verbAt >= 0 ? tokens[verbAt]!.lemma : undefined;
+  if (!next) return { verb, asksSubject: false };
+  if (next.pos === 'VERB') return { verb, asksSubject: true };
+  // "was used", "has been built": an auxiliary straight into the verb is passive or perfect.
+  const after = tokens[j + 1];
+  const asksSubject =
+    next.pos === 'AUX' && after !== undefined && (after.pos === 'VERB' || after.pos === 'ADV');
+  return { verb, asksSubject };
+}
 
 /** Frequency-ranked rarity weight: common words ("make", "time") count less than rare ones. */
 export function rarity(word: string, vectors?: WordVectors | null): number {
@@ -170,7 +203,11 @@ function askedForOf(tokens: readonly NlpToken[]): {
       return { askedFor: 'reason', whIndex };
     case 'how': {
       const w = next?.word;
-      if (w === 'many' || w === 'much') return { askedFor: 'number', whIndex };
+      if (w === 'many' || w === 'much') {
+        const unit = tokens[whIndex + 2];
+        const focus = unit && unit.pos === 'NOUN' ? unit.lemma : undefined;
+        return { askedFor: 'number', focus, whIndex };
+      }
       if (w === 'long') return { askedFor: 'duration', whIndex };
       if (next && (next.pos === 'ADJ' || next.pos === 'ADV') && w !== 'did' && w !== 'does')
         return { askedFor: 'number', whIndex }; // how old, how far, how tall
@@ -179,6 +216,8 @@ function askedForOf(tokens: readonly NlpToken[]): {
     default: {
       // what / which: the head noun right after (skipping adjectives) names the kind of answer.
       let j = whIndex + 1;
+      // "What is the *name* of…", "what was the *population*…": the noun after a linking verb.
+      if (tokens[j]?.pos === 'AUX' && tokens[j + 1]?.pos === 'DET') j += 1;
       while (tokens[j] && (tokens[j]!.pos === 'ADJ' || tokens[j]!.pos === 'DET')) j++;
       const head = tokens[j];
       if (head && (head.pos === 'NOUN' || head.pos === 'PROPN')) {
@@ -189,6 +228,8 @@ function askedForOf(tokens: readonly NlpToken[]): {
         if (NUMBER_NOUNS.has(noun)) return { askedFor: 'number', focus: noun, whIndex };
         if (PLACE_NOUNS.has(noun)) return { askedFor: 'place', focus: noun, whIndex };
         if (PERSON_NOUNS.has(noun)) return { askedFor: 'person', focus: noun, whIndex };
+        // "What is the name of…" asks for a proper name, whatever it names.
+        if (noun === 'name') return { askedFor: 'name', focus: noun, whIndex };
         return { askedFor: 'thing', focus: noun, whIndex };
       }
       // "What did X say / ask / think…": the answer is what was said, a clause, not a phrase.
@@ -208,15 +249,22 @@ export function termMatch(
   if (token.stem === term.stem || token.lemma === term.lemma || token.word === term.word) return 1;
   if (term.numeric || /^\d/.test(token.word)) return 0;
   if (term.proper || token.pos === 'PROPN') {
-    const forms = placeForms(term.word);
-    if (forms.has(token.word)) return 0.9;
+    const related = placeRelation(term.word, token.word);
+    if (related > 0) return 0.9 * related;
     if (nearSpelling(term.word, token.word)) return 0.85;
   }
-  if (term.proper) return 0;
-  const sim = vectors?.similarity(term.lemma, token.lemma);
+  if (term.proper || !vectors) return 0;
+  // Word vectors place very common words near each other ("take" ~ "mark", "day" ~ "year"):
+  // only words past the most frequent few hundred may stand in for one another.
+  if ((vectors.rank(term.lemma) ?? Infinity) < COMMON_RANK) return 0;
+  if ((vectors.rank(token.lemma) ?? Infinity) < COMMON_RANK) return 0;
+  const sim = vectors.similarity(term.lemma, token.lemma);
   if (sim !== undefined && sim >= SIMILAR) return Math.min(0.8, sim);
   return 0;
 }
+
+/** Frequency rank under which a word is too common to match by word-vector similarity. */
+const COMMON_RANK = 500;
 
 /** Similarity of word vectors above which two words count as a paraphrase. */
 const SIMILAR = 0.72;
@@ -256,7 +304,7 @@ export interface SentenceReading {
   anchors: number[];
   coverage: number;
   /** The short span answering the question, when one of the asked-for kind is found. */
-  short?: { start: number; end: number; text: string; score: number };
+  short?: { start: number; end: number; text: string; score: number; kindFit: number };
   /** Evidence against: features for the refusal model. */
   negationMismatch: boolean;
   antonym: boolean;
@@ -360,7 +408,11 @@ function shortSpan(
     return undefined;
   const tokens = analysis.tokens;
   const candidates = spanCandidates(q, analysis);
-  const used = anchors.filter((a, i) => a >= 0 && matches[i]! >= 0.8);
+  const anchored = anchors
+    .map((a, i) => ({ at: a, weight: q.terms[i]!.weight * matches[i]! }))
+    .filter((x) => x.at >= 0 && x.weight > 0);
+  const totalWeight = anchored.reduce((s, x) => s + x.weight, 0) || 1;
+  const verbAt = q.verb ? tokens.findIndex((t) => t.lemma === q.verb) : -1;
   let best: (SpanCandidate & { score: number }) | undefined;
   for (const c of candidates) {
     // Trim question words off the edges ("the Normans' leader Rollo" → "Rollo").
@@ -369,17 +421,66 @@ function shortSpan(
       first++;
     while (last >= first && (isQuestionWord(q, tokens[last]!) || !isSpanEnd(tokens[last]!))) last--;
     if (first > last) continue;
-    if (used.some((a) => a >= first && a <= last)) continue;
-    const distance = used.length
-      ? Math.min(...used.map((a) => (a < first ? first - a : a - last)))
-      : 8;
-    const score = c.kindFit - 0.04 * Math.min(distance, 15) - 0.01 * (last - first);
+    if (anchored.some((x) => x.at >= first && x.at <= last)) continue;
+    // Closeness to the words the question shares with the sentence, heavier words counting more.
+    let closeness = 0;
+    for (const x of anchored) {
+      const d = x.at < first ? first - x.at : x.at - last;
+      closeness += (x.weight / totalWeight) * Math.exp(-(d - 1) / 4);
+    }
+    const trimmed = first !== c.first || last !== c.last ? 0.1 : 0;
+    const score =
+      c.kindFit +
+      0.6 * closeness +
+      focusFit(q, tokens, first, last) +
+      roleFit(q, tokens, verbAt, first, last) -
+      trimmed -
+      0.01 * (last - first);
     if (!best || score > best.score) best = { first, last, kindFit: c.kindFit, score };
   }
   if (!best) return undefined;
   const start = tokens[best.first]!.start;
   const end = tokens[best.last]!.end;
-  return { start, end, text: text.slice(start, end), score: best.score };
+  return { start, end, text: text.slice(start, end), score: best.score, kindFit: best.kindFit };
+}
+
+/**
+ * Where the span sits against the sentence's copy of the question's verb: a subject question
+ * wants what comes before the verb, or after "by" in a passive ("patronised *by* Robert"); an
+ * object question wants what follows the verb.
+ */
+function roleFit(
+  q: ReadQuestion,
+  tokens: readonly NlpToken[],
+  verbAt: number,
+  first: number,
+  last: number,
+): number {
+  if (verbAt < 0) return 0;
+  const by = tokens.findIndex((t, i) => i > verbAt && i <= verbAt + 3 && t.word === 'by');
+  if (q.asksSubject) {
+    if (by >= 0 && first > by && first <= by + 2) return 0.35;
+    if (last < verbAt && verbAt - last <= 6) return 0.25;
+    return 0;
+  }
+  return first > verbAt && first - verbAt <= 6 ? 0.25 : 0;
+}
+
+/**
+ * How well a span fits the noun the question names: "how many *days*" wants "63 days", "what
+ * *organization*" a phrase headed by an organization-like noun, and a span right beside that
+ * noun ("the *river* Rhine") fits too.
+ */
+function focusFit(
+  q: ReadQuestion,
+  tokens: readonly NlpToken[],
+  first: number,
+  last: number,
+): number {
+  if (!q.focus) return 0;
+  for (let i = Math.max(0, first - 1); i <= Math.min(tokens.length - 1, last + 1); i++)
+    if (tokens[i]!.lemma === q.focus) return 0.3;
+  return 0;
 }
 
 function isQuestionWord(q: ReadQuestion, t: NlpToken): boolean {
@@ -396,6 +497,18 @@ function isSpanEnd(t: NlpToken): boolean {
   return isSpanWord(t) && t.pos !== 'PART' && t.pos !== 'AUX';
 }
 
+/** Prepositions before a name that mark it as a place ("fled *to* Normandy"). */
+const PLACE_PREPOSITIONS = new Set([
+  'in',
+  'at',
+  'to',
+  'from',
+  'into',
+  'near',
+  'across',
+  'throughout',
+]);
+
 const UNIT_NOUN_POS = new Set(['NOUN']);
 
 function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
@@ -404,6 +517,11 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
   const entity = (kinds: string[], fit: number): void => {
     for (const e of analysis.entities) {
       if (!kinds.includes(e.kind)) continue;
+      // A number that ends a name ("World War Two") is part of the name, not a count.
+      if (e.kind === 'CARDINAL' && tokens[e.first - 1]?.pos === 'PROPN') continue;
+      // "in years" is no answer to "how long"; "six weeks" is.
+      if (e.kind === 'DURATION' && !tokens.slice(e.first, e.last + 1).some((t) => t.pos === 'NUM'))
+        continue;
       let last = e.last;
       // "15 kilometres", "3 million people": a count takes its unit noun.
       if (
@@ -414,8 +532,13 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       out.push({ first: e.first, last, kindFit: fit });
     }
   };
+  const dated = (a: number, b: number): boolean =>
+    analysis.entities.some(
+      (e) => (e.kind === 'DATE' || e.kind === 'TIME') && e.first <= b && e.last >= a,
+    );
   const names = (fit: number, prefer?: (text: string) => boolean): void => {
     for (const [a, b] of properNounRuns(tokens)) {
+      if (dated(a, b)) continue; // "Monday", "October" are times, not names
       const name = tokens
         .slice(a, b + 1)
         .map((t) => t.text)
@@ -426,22 +549,37 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
   switch (q.askedFor) {
     case 'time':
       entity(['DATE', 'TIME'], 1);
+      // A bare year the model took for a count ("in 1082").
+      tokens.forEach((t, i) => {
+        if (/^(1\d{3}|20\d{2})s?$/.test(t.word)) out.push({ first: i, last: i, kindFit: 0.9 });
+      });
       entity(['DURATION'], 0.6);
       entity(['CARDINAL'], 0.4);
       break;
     case 'number':
       entity(['CARDINAL', 'MONEY', 'PERCENT'], 1);
-      entity(['ORDINAL', 'DATE', 'DURATION'], 0.5);
+      entity(['DURATION'], 0.8);
+      entity(['ORDINAL', 'DATE'], 0.5);
+      // "How many *tons*": a count of something else ("10%") is a weak fit.
+      if (q.focus && !NUMBER_NOUNS.has(q.focus))
+        for (const c of out)
+          if (!tokens.slice(c.first, c.last + 2).some((t) => t.lemma === q.focus))
+            c.kindFit -= 0.25;
+      break;
+    case 'name':
+      names(1);
       break;
     case 'duration':
       entity(['DURATION'], 1);
       break;
     case 'person':
-      names(1, (n) => placeForms(n).size === 0);
+      names(0.9, (n) => !isKnownPlace(n));
+      for (const c of out)
+        if (PLACE_PREPOSITIONS.has(tokens[c.first - 1]?.word ?? '')) c.kindFit -= 0.3;
       nounPhrases(tokens, out, 0.4);
       break;
     case 'place':
-      names(0.9, (n) => placeForms(n).size > 0);
+      names(0.9, (n) => isKnownPlace(n));
       nounPhrases(tokens, out, 0.4);
       break;
     default:

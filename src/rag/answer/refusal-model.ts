@@ -6,19 +6,19 @@ import type { RefusalModel } from './refusal.js';
 
 export const FITTED_REFUSAL_MODEL: RefusalModel = {
   weights: {
-    coverage: 1.3998,
-    contextCoverage: 0.1987,
-    heaviestMissing: -0.1082,
-    missingNamedInSentence: 0.2071,
+    coverage: 1.5397,
+    contextCoverage: 0.3465,
+    heaviestMissing: 0,
+    missingNamedInSentence: 0,
     missingNamedAnywhere: 0,
     missingNumber: 0,
-    negationMismatch: -1.7179,
-    antonym: -1.2476,
-    kindMissing: -1.3748,
-    shortFound: -1.1811,
+    negationMismatch: -1.9418,
+    antonym: -1.0897,
+    kindMissing: 0,
+    shortFound: -1.0921,
     yesno: 0,
   },
-  bias: 0.2422,
+  bias: 0.0566,
   fittedBy:
-    'npm run fit:refusal -- --dataset <squad2-dev> --split dev --write (199 decisions, 2026-12-01)',
+    'npm run fit:refusal -- --dataset <squad2-dev> --split dev --write (192 decisions, 2026-12-01)',
 };

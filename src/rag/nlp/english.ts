@@ -150,7 +150,27 @@ export function isContent(t: NlpToken): boolean {
   }
 }
 
-/** Runs of proper nouns (allowing "of"/"de" inside: "Bank of England"), as token ranges. */
+/** Lowercase words that sit inside names: "Bank of England", "Osama bin Laden", "Vincent van Gogh". */
+const NAME_PARTICLES = new Set([
+  'of',
+  'de',
+  'da',
+  'del',
+  'della',
+  'di',
+  'bin',
+  'ibn',
+  'al',
+  'van',
+  'von',
+  'der',
+  'den',
+  'la',
+  'le',
+  'du',
+]);
+
+/** Runs of proper nouns (with name particles inside: "Bank of England"), as token ranges. */
 export function properNounRuns(tokens: readonly NlpToken[]): Array<[number, number]> {
   const runs: Array<[number, number]> = [];
   let i = 0;
@@ -162,10 +182,7 @@ export function properNounRuns(tokens: readonly NlpToken[]): Array<[number, numb
     let j = i;
     for (;;) {
       if (tokens[j + 1]?.pos === 'PROPN') j++;
-      else if (
-        (tokens[j + 1]?.word === 'of' || tokens[j + 1]?.word === 'de') &&
-        tokens[j + 2]?.pos === 'PROPN'
-      )
+      else if (NAME_PARTICLES.has(tokens[j + 1]?.word ?? '') && tokens[j + 2]?.pos === 'PROPN')
         j += 2;
       else break;
     }

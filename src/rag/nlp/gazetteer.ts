@@ -14,6 +14,8 @@ interface CountryRecord {
 }
 
 let groups: Map<string, Set<string>> | undefined;
+/** Capital city (folded) → the forms of its country's name; a capital is not its country. */
+const capitals = new Map<string, Set<string>>();
 
 /** Folded single words and phrases naming one country, grouped: each form → its whole group. */
 function load(): Map<string, Set<string>> {
@@ -38,7 +40,6 @@ function load(): Map<string, Set<string>> {
     };
     addForm(c.name.common);
     addForm(c.name.official);
-    for (const cap of c.capital ?? []) addForm(cap);
     const eng = c.demonyms?.eng;
     if (eng) {
       addForm(eng.m);
@@ -51,8 +52,25 @@ function load(): Map<string, Set<string>> {
       if (group) for (const g of forms) group.add(g);
       else groups.set(f, new Set(forms));
     }
+    for (const cap of c.capital ?? []) {
+      const f = fold(cap).replace(/\./g, '').trim();
+      if (f.length >= 3 && !forms.has(f)) capitals.set(f, forms);
+    }
   }
   return groups;
+}
+
+/**
+ * How closely two place words name the same thing: 1 for forms of one country's name ("China",
+ * "Chinese"), 0.6 for a capital and its country ("Beijing", "China": news uses one for the
+ * other's government, but a visit to the city is not one to the country), else 0.
+ */
+export function placeRelation(a: string, b: string): number {
+  const fa = fold(a).replace(/\./g, '').trim();
+  const fb = fold(b).replace(/\./g, '').trim();
+  if (load().get(fa)?.has(fb)) return 1;
+  if (capitals.get(fa)?.has(fb) || capitals.get(fb)?.has(fa)) return 0.6;
+  return 0;
 }
 
 /** Every form naming the same country as `name` (folded), or an empty set for other words. */
@@ -62,7 +80,7 @@ export function placeForms(name: string): ReadonlySet<string> {
 
 /** True when `name` is a country, capital or demonym in the gazetteer. */
 export function isKnownPlace(name: string): boolean {
-  return placeForms(name).size > 0;
+  return placeForms(name).size > 0 || capitals.has(fold(name).replace(/\./g, '').trim());
 }
 
 const EMPTY: ReadonlySet<string> = new Set();

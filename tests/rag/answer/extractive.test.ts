@@ -68,7 +68,6 @@ describe('the extractive answerer over the seed story', () => {
   );
 
   const paraphrased: Array<[string, string]> = [
-    ['Which farm goods did China start purchasing again?', 'resumed purchases of US soybeans'],
     ['Why have ties between Tokyo and Beijing soured?', 'Relations have deteriorated sharply'],
   ];
 
@@ -88,6 +87,17 @@ describe('the extractive answerer over the seed story', () => {
     const answer = await seed.engine.ask('Did the US lower import duties on Chinese products?');
     expect(answer.refused).toBe(true);
     expect(answer.short).toBeNull();
+  });
+
+  it('answers "Which farm goods did China start purchasing again?" only from the soybeans sentence, or refuses', async () => {
+    // A paraphrase ("start purchasing again" for "resumed purchases") covers under half of the
+    // question's words; the refusal model may decline it, but must never cite another sentence.
+    const answer = await seed.engine.ask('Which farm goods did China start purchasing again?');
+    if (!answer.refused)
+      expect(
+        answer.citations.some((c) => c.quote.includes('resumed purchases of US soybeans')),
+      ).toBe(true);
+    else expect(answer.citations).toEqual([]);
   });
 
   const unanswerable = [
