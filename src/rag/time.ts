@@ -217,7 +217,12 @@ const GENERIC =
 
 /** True when, once its time phrase is gone, a question asks nothing but "what is new". */
 export function asksOnlyWhatsNew(topic: string): boolean {
-  return topic.replace(GENERIC, ' ').replace(/[^\p{L}\p{N}]+/gu, '').length === 0;
+  return (
+    topic
+      .replace(/['’]s\b/g, ' ')
+      .replace(GENERIC, ' ')
+      .replace(/[^\p{L}\p{N}]+/gu, '').length === 0
+  );
 }
 
 function dated(
