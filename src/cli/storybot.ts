@@ -16,10 +16,17 @@ interface Subcommand {
 /** Every subcommand, in the order `storybot --help` lists them. */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
   index: { summary: 'build the index from the corpus', load: () => import('./index.js') },
-  // `add` (put an article into the corpus and the index) comes from the ingest branch.
+  add: {
+    summary: 'add an article from a link, a saved page or a file, then re-index',
+    load: () => import('./add.js'),
+  },
   ask: { summary: 'answer one question, with citations', load: () => import('./ask.js') },
   chat: { summary: 'a conversation about the story', load: () => import('./chat.js') },
   summary: { summary: 'summarize the story, cited', load: () => import('./summary.js') },
+  timeline: {
+    summary: 'dated events of the story in order, cited',
+    load: () => import('./timeline.js'),
+  },
   eval: { summary: 'score answers on an evaluation set', load: () => import('./eval.js') },
   bot: { summary: 'run the Discord bot', load: () => import('./bot.js') },
   'deploy-commands': {

@@ -1,7 +1,8 @@
 /**
  * Corpus loading: files → validated Articles.
  *
- * Accepted files: `.txt` / `.md` (optional YAML front matter with title, source, url, published_at)
+ * Accepted files: `.txt` / `.md` (optional YAML front matter with title, source, url, published_at,
+ * updated_at, author)
  * and `.json` / `.jsonl` (articles shaped `{title, source, url, published_at, body}`, optionally `id`).
  * Anything that cannot be trusted as text is rejected with a `CorpusError` naming the file and reason.
  */
@@ -23,6 +24,8 @@ const metaSchema = z.object({
   source: z.string().trim().max(200).optional(),
   url: z.string().trim().max(2_000).optional(),
   published_at: z.union([z.string(), z.date()]).optional(),
+  updated_at: z.union([z.string(), z.date()]).optional(),
+  author: z.string().trim().max(300).optional(),
   id: z.union([z.string(), z.number()]).optional(),
 });
 
@@ -32,6 +35,8 @@ const jsonArticleSchema = metaSchema.extend({
   source: z.string().trim().max(200).nullish(),
   url: z.string().trim().max(2_000).nullish(),
   published_at: z.union([z.string(), z.date()]).nullish(),
+  updated_at: z.union([z.string(), z.date()]).nullish(),
+  author: z.string().trim().max(300).nullish(),
 });
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -74,6 +79,16 @@ function stemOf(file: string): string {
   return file.replace(/\.(txt|md|json|jsonl)$/i, '').replace(/\\/g, '/');
 }
 
+/** `updated_at` and `author`, present on the article only when the file gives them. */
+function optionalMeta(meta: {
+  updated_at?: string | Date | null;
+  author?: string | null;
+}): Pick<Article, 'updatedAt' | 'author'> {
+  const updatedAt = cleanString(meta.updated_at);
+  const author = cleanString(meta.author);
+  return { ...(updatedAt ? { updatedAt } : {}), ...(author ? { author } : {}) };
+}
+
 function firstLineTitle(body: string): string {
   const line = body.split('\n').find((l) => l.trim() !== '') ?? '';
   const clean = line.replace(/^#+\s*/, '').trim();
@@ -111,6 +126,7 @@ function parseTextArticle(file: string, text: string): Article {
     source: cleanString(meta.source),
     url: cleanString(meta.url),
     publishedAt: cleanString(meta.published_at),
+    ...optionalMeta(meta),
     body,
     file,
   };
@@ -137,6 +153,7 @@ function articleFromJson(file: string, item: unknown, where: string): Article {
     source: cleanString(a.source),
     url,
     publishedAt: cleanString(a.published_at),
+    ...optionalMeta(a),
     body,
     file,
   };

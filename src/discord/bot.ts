@@ -26,6 +26,7 @@ import { LRUCache } from 'lru-cache';
 import { InFlight } from './inflight.js';
 import { QuestionLimits } from './limits.js';
 import { Reindexer } from './reindex/reindexer.js';
+import type { FetchPolicy } from '../ingest/fetch.js';
 import { InteractionAwareREST } from './rest.js';
 import type { IndexerRun, RunIndexerOptions } from './reindex/runIndexer.js';
 import { NO_MENTIONS } from './send.js';
@@ -94,6 +95,8 @@ export interface BotOptions {
   progressIntervalMs?: number;
   /** Substitute for the indexer child process (tests of failure modes only). */
   runIndexer?: (options: RunIndexerOptions) => IndexerRun;
+  /** Limits for `/reindex url:` fetches (tests: the loopback allowance, set in code). */
+  fetchPolicy?: FetchPolicy;
 }
 
 export interface Bot {
@@ -155,6 +158,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     logger,
     progressIntervalMs: options.progressIntervalMs,
     runIndexer: options.runIndexer,
+    fetchPolicy: options.fetchPolicy,
     broadcastReload: async () => {
       if (!client.shard) return;
       const builtAt = engines.peek()?.manifest.builtAt ?? '';

@@ -3,6 +3,7 @@
  */
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
 import type { BotContext } from './context.js';
+import { staleQuoteNotices } from './corrections.js';
 import { formatArticlesPage, formatFullQuotes, notices, parseCustomId } from './format.js';
 import { NO_MENTIONS, replyPrivately, toMessageOptions } from './send.js';
 
@@ -21,7 +22,8 @@ export async function handleButton(ctx: BotContext, interaction: ButtonInteracti
     case 'sources': {
       const remembered = ctx.answers.get(action.answerId);
       if (!remembered) return tellPrivately(interaction, notices.answerExpired());
-      await replyPrivately(interaction, formatFullQuotes(remembered.citations));
+      const stale = staleQuoteNotices(ctx.engines.peek(), remembered.citations);
+      await replyPrivately(interaction, formatFullQuotes(remembered.citations, stale));
       return;
     }
     case 'vote': {

@@ -363,9 +363,13 @@ export function withoutEmbeds(payloads: readonly ReplyPayload[]): ReplyPayload[]
 
 /**
  * The full quotes behind an answer, for the private Sources view: one block per passage with
- * its title, byline, complete quote and link; split over at most five messages.
+ * its title, byline, complete quote and link; split over at most five messages. `stale` holds,
+ * by `[n]`, notices that replace quotes their articles no longer hold.
  */
-export function formatFullQuotes(citations: Citation[]): ReplyPayload[] {
+export function formatFullQuotes(
+  citations: Citation[],
+  stale: ReadonlyMap<number, string> = new Map(),
+): ReplyPayload[] {
   const grouped = groupCitations(citations);
   if (grouped.length === 0)
     return [{ content: 'This answer cites no passages.', embeds: [], components: [] }];
@@ -373,7 +377,9 @@ export function formatFullQuotes(citations: Citation[]): ReplyPayload[] {
     const meta = byline(c);
     const head = `**[${c.n}] ${safeSnippet(c.title)}**${meta ? ` · ${meta}` : ''}`;
     const link = isWebUrl(c.url) ? `\n<${c.url}>` : '';
-    return `${head}\n> ${safeSnippet(c.quote)}${link}`;
+    // A quote its article no longer holds is not shown as if it were current.
+    const notice = stale.get(c.n);
+    return `${head}\n${notice ? `-# ⚠️ ${safeSnippet(notice)}` : `> ${safeSnippet(c.quote)}`}${link}`;
   });
   let pieces = splitMessage(blocks.join('\n\n'), LIMITS.content);
   if (pieces.length > MAX_PARTS) {
@@ -401,6 +407,7 @@ function articleLine(article: ArticleMeta, index: number): string {
   const meta = [
     article.source && safeSnippet(article.source),
     article.publishedAt?.slice(0, 10),
+    article.revisedAt && `✎ updated ${article.revisedAt.slice(0, 10)}`,
     plural(article.chunks, 'chunk'),
   ]
     .filter(Boolean)
@@ -538,8 +545,8 @@ export function formatStatus(view: StatusView): ReplyPayload {
 export function formatHelp(): ReplyPayload {
   const content = [
     '**storybot** answers questions about the news story it has indexed, quoting the articles.',
-    '• `/ask question:` a cited answer (`private:` to see it alone) · `/summary` the story so far',
-    '• `/sources` the indexed articles · `/status` index and uptime · `/reindex` (admins) rebuild the index',
+    '• `/ask question:` a cited answer (`private:` to see it alone) · `/summary` the story so far (`since:` what is new) · `/timeline` dated events',
+    '• `/sources` the indexed articles · `/status` index and uptime · `/reindex` (admins) rebuild the index, `url:` to add an article',
     '• Mention me with a question; reply to my answer or write in my thread to follow up.',
     'Every `[n]` points to a quoted passage: press **Sources** for the full quotes, 👍/👎 to tell us how it went.',
   ].join('\n');

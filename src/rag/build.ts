@@ -20,6 +20,7 @@ import {
   type StoredManifest,
 } from './store/index-store.js';
 import { LexicalIndexBuilder } from './store/lexical.js';
+import { previousRevisions, revisionMark } from './store/revisions.js';
 import { HnswBuildWorker, hnswParamsFor, type HnswParams } from './store/vectors.js';
 import { contentStems, contentStemsOf, tokenize } from './text.js';
 import type { Article, ArticleMeta } from './types.js';
@@ -92,10 +93,14 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     // object (id, text, sentence spans) per chunk costs over a gigabyte for nothing.
     progress('chunk', 0, corpus.articles.length, 'chunking');
     const table = new ChunkTableBuilder();
+    // Articles whose text changed since the live build are marked revised (see revisions.ts).
+    const previous = previousRevisions(config.INDEX_DIR);
+    const now = new Date().toISOString();
     const articles: Array<ArticleMeta & { body: string }> = corpus.articles.map((article, row) => {
       const pieces = chunkArticle(article, config.CHUNK_SIZE);
       for (const c of pieces) table.add(row, c);
-      return { ...article, chunks: pieces.length, chars: article.body.length };
+      const revised = revisionMark(previous, article, now);
+      return { ...article, chunks: pieces.length, chars: article.body.length, ...revised };
     });
     const n = table.length;
     progress('chunk', n, n, `${n} chunks`);

@@ -11,9 +11,13 @@ import { foreignLanguageOf, languageName } from './language.js';
 import { setWordnetCacheDir } from './nlp/wordnet.js';
 import { retrieve } from './retrieve.js';
 import { cleanUserText } from './text.js';
+import { answerInTime, timeIntent, withTimeNote } from './time.js';
+import { catchUp, timeline } from './timeline.js';
+import { quoteStatus, type QuoteStatus } from './store/revisions.js';
 import type {
   Answer,
   ArticleMeta,
+  Citation,
   Manifest,
   Passage,
   Summary,
@@ -27,6 +31,8 @@ export interface AskOptions {
   signal?: AbortSignal;
   /** Answer with the offline extractive answerer even when a model is configured (a server's choice). */
   extractive?: boolean;
+  /** "Now" for relative dates in the question ("since Monday"); defaults to the current time. */
+  now?: Date;
 }
 
 export interface SummaryOptions {
@@ -51,6 +57,12 @@ export interface Engine {
   readonly articles: ArticleMeta[];
   ask(question: string, options?: AskOptions): Promise<Answer>;
   summarize(options?: SummaryOptions): Promise<Summary>;
+  /** What is new in the articles published since `since` (`YYYY-MM-DD`), cited, oldest first. */
+  catchUp(since: string): Summary;
+  /** Dated events across the corpus, in the order they happened, each cited. */
+  timeline(limit?: number): Summary;
+  /** Whether a quote from an earlier answer is still in its article (corrections noticed). */
+  quoteStatus(citation: Pick<Citation, 'articleId' | 'quote'>): QuoteStatus;
   info(): EngineInfo;
 }
 
@@ -105,12 +117,22 @@ class LoadedEngine implements Engine {
       question: cleanUserText(t.question).slice(0, this.config.MAX_QUESTION_CHARS),
       answer: t.answer,
     }));
-    const passages = await retrieve(this.index, this.embedder, question, {
-      k: this.config.TOP_K,
-      history,
-    });
-    const answerer = options.extractive ? this.extractive : this.answerer;
-    return answerer.answer(question, { passages, history, signal: options.signal });
+    const search = (text: string, k: number): Promise<Passage[]> =>
+      retrieve(this.index, this.embedder, text, { k, history: text === question ? history : [] });
+    const answer = (passages: Passage[], text = question): Promise<Answer> =>
+      (options.extractive ? this.extractive : this.answerer).answer(text, {
+        passages,
+        history,
+        signal: options.signal,
+      });
+    // Time-aware hook (src/rag/time.ts): "latest", "since …", "before/after …" questions.
+    const intent = timeIntent(question, options.now);
+    if (intent) {
+      const catchUp = (since: string) => this.catchUp(since);
+      const io = { k: this.config.TOP_K, search, answer, refusal, catchUp };
+      return answerInTime(intent, question, io);
+    }
+    return withTimeNote(await answer(await search(question, this.config.TOP_K)));
   }
 
   async summarize(options: SummaryOptions = {}): Promise<Summary> {
@@ -155,6 +177,18 @@ class LoadedEngine implements Engine {
       if (passages.length === before) break;
     }
     return passages;
+  }
+
+  catchUp(since: string): Summary {
+    return catchUp(this.index, since);
+  }
+
+  timeline(limit?: number): Summary {
+    return timeline(this.index, limit);
+  }
+
+  quoteStatus(citation: Pick<Citation, 'articleId' | 'quote'>): QuoteStatus {
+    return quoteStatus(this.index, citation);
   }
 
   info(): EngineInfo {

@@ -11,6 +11,9 @@ export interface Article {
   source?: string;
   url?: string;
   publishedAt?: string;
+  /** When the outlet last changed the article (front matter `updated_at`). */
+  updatedAt?: string;
+  author?: string;
   /** The article text; every quote is a slice of it. */
   body: string;
   /** Corpus-relative path of the file the article came from. */
@@ -50,7 +53,12 @@ export interface Passage {
 }
 
 /** Article fields without the body, for listings and citations. */
-export type ArticleMeta = Omit<Article, 'body'> & { chunks: number; chars: number };
+export type ArticleMeta = Omit<Article, 'body'> & {
+  chunks: number;
+  chars: number;
+  /** When a re-index found the article's text changed (ISO time), if it ever did. */
+  revisedAt?: string;
+};
 
 /** A citation as data: which passage and which verbatim sentence(s) back a claim. */
 export interface Citation {

@@ -25,6 +25,7 @@ describe('command modules', () => {
       'sources',
       'status',
       'summary',
+      'timeline',
     ]);
     for (const command of commands.values()) expect(isCommand(command)).toBe(true);
   });
@@ -53,7 +54,11 @@ describe('command modules', () => {
       ['question', 3, true],
       ['private', 5, false],
     ]);
-    expect(byName.get('summary')!.options!.map((o) => o.name)).toEqual(['length', 'focus']);
+    expect(byName.get('summary')!.options!.map((o) => o.name)).toEqual([
+      'length',
+      'focus',
+      'since',
+    ]);
     expect(byName.get('reindex')!.default_member_permissions).toBe(
       String(PermissionFlagsBits.ManageGuild),
     );
@@ -94,7 +99,7 @@ describe('deployCommands', () => {
       expect(
         await deployCommands(rest, { applicationId: discord.applicationId, guildId }, payloads),
       ).toBe(payloads.length);
-      expect(payloads.length).toBe(8);
+      expect(payloads.length).toBe(9);
       const guildPut = await discord.waitForRequest(
         `PUT /applications/${discord.applicationId}/guilds/${guildId}/commands`,
       );

@@ -27,6 +27,7 @@ import {
   type InstalledUpload,
 } from './upload.js';
 import { UserFacingError } from '../../errors.js';
+import type { FetchPolicy } from '../../ingest/fetch.js';
 
 /** Thrown when a re-index is requested while one is running. */
 export class ReindexBusyError extends UserFacingError {
@@ -55,6 +56,8 @@ export interface ReindexerDeps {
   /** Minimum time between two progress edits (Discord rate-limits edits). */
   progressIntervalMs?: number;
   fetchImpl?: typeof fetch;
+  /** Limits for `/reindex url:` fetches; tests pass their loopback allowance here, in code. */
+  fetchPolicy?: FetchPolicy;
 }
 
 /**
@@ -117,11 +120,12 @@ export class Reindexer {
   }
 
   /**
-   * Re-indexes, optionally adding `attachment` to the corpus first. Reports progress through
+   * Re-indexes, optionally adding `attachment`, or the article at `link`, to the corpus first
+   * (the link is fetched and extracted by src/ingest, under its address checks). Reports progress through
    * `report`; resolves with the outcome (failures are outcomes, not exceptions). Throws
    * `ReindexBusyError` when one is already running and `UploadError` when the upload is refused.
    */
-  async run(report: Reporter, attachment?: AttachmentInfo): Promise<ReindexOutcome> {
+  async run(report: Reporter, attachment?: AttachmentInfo, link?: string): Promise<ReindexOutcome> {
     if (this.busy) throw new ReindexBusyError();
     this.busy = true;
     const { config, logger } = this.deps;
@@ -150,6 +154,8 @@ export class Reindexer {
           'upload added to corpus',
         );
       }
+
+      if (link) upload = await this.addLink(link, report);
 
       reporter.update(
         formatProgress({ phase: 'starting the build', done: 0, total: 0 }, upload?.fileName),
@@ -221,6 +227,24 @@ export class Reindexer {
       this.active = undefined;
       this.busy = false;
     }
+  }
+
+  /** Fetches the linked article into the corpus (IngestError with the reason when refused). */
+  private async addLink(link: string, report: Reporter): Promise<InstalledUpload> {
+    await report(`Fetching <${link.slice(0, 300)}>…`).catch(() => undefined);
+    // Loaded on first use: the reader-mode libraries are not needed to start the bot.
+    const { installFromLink } = await import('../../ingest/add.js');
+    const added = await installFromLink(link, this.deps.config.CORPUS_DIR, this.deps.fetchPolicy);
+    this.deps.logger.info(
+      {
+        event: 'add-link',
+        file: added.fileName,
+        replaced: added.replaced,
+        chars: added.article.body.length,
+      },
+      'linked article added to corpus',
+    );
+    return added;
   }
 
   /**

@@ -4,9 +4,9 @@
  * content (the corpus loader's own parser, so an upload passes exactly when a file would).
  * Only then is it written, atomically, and the write can be undone if the build fails.
  */
-import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomically } from '../../corpus/atomic.js';
 import { parseArticleFile } from '../../corpus/load.js';
 import { CorpusError, UserFacingError } from '../../errors.js';
 import type { Article } from '../../rag/types.js';
@@ -164,16 +164,7 @@ export async function installUpload(
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const writeAtomically = async (data: Buffer) => {
-    const tmp = path.join(corpusDir, `.upload-${randomBytes(6).toString('hex')}-${fileName}`);
-    try {
-      await writeFile(tmp, data, { flag: 'wx' });
-      await rename(tmp, target);
-    } catch (error) {
-      await rm(tmp, { force: true });
-      throw error;
-    }
-  };
+  const writeAtomically = (data: Buffer) => writeFileAtomically(target, data);
   await writeAtomically(bytes);
   return {
     fileName,

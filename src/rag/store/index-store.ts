@@ -494,6 +494,11 @@ function hashBytes(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 }
 
+/** The checksum stored for an article body (`bodyHash`). */
+export function hashBody(body: string): string {
+  return hashBytes(Buffer.from(body, 'utf8'));
+}
+
 /** sha256 over the articles' ids, titles and bodies, in id order. */
 export function corpusFingerprint(
   articles: Array<{ id: string; title: string; body: string }>,
