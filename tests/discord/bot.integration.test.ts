@@ -4,7 +4,7 @@
  * actually sent (REST bodies) and on what Discord would have done with it (pings, limits).
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,7 @@ import {
   type Harness,
 } from '../support/discord-harness.js';
 import { jsonReply, startOpenAiStandIn, type OpenAiStandIn } from '../../testkit/openai.js';
+import { html, redirect, startPageServer } from '../support/page-server.js';
 
 /** Text of a recorded message body with markdown escapes removed (quotes are escaped for display). */
 const unescaped = (text: string) => text.replace(/\\([^\w\s])/g, '$1');
@@ -616,6 +617,134 @@ describe('the bot over the wire, with the extractive answerer', () => {
     const next = ask(h, 'How much is the stadium renovation budget?');
     expect((await answerOf(h, next)).body.content).toContain('90 million');
     expect(h.logs.some((l) => l.msg === 'could not deliver the error reply')).toBe(true);
+  });
+
+  it('catches up with /summary since: and lists dated events with /timeline, each cited', async () => {
+    const since = h.discord.sendInteraction({
+      commandName: 'summary',
+      options: { since: '2024-03-05' },
+      user: { id: snowflake() },
+    });
+    const caughtUp = await answerOf(h, since);
+    expect(caughtUp.body.content).toMatch(/^\*\*What's new since 5 Mar 2024\*\*/);
+    expect(caughtUp.body.content).toMatch(/\[1\]/);
+    const timeline = h.discord.sendInteraction({
+      commandName: 'timeline',
+      user: { id: snowflake() },
+    });
+    const events = await answerOf(h, timeline);
+    expect(events.body.content).toMatch(/^\*\*Timeline\*\*\n\d{1,2} \w{3} \d{4}: .+\[1\]/);
+    const unreadable = h.discord.sendInteraction({
+      commandName: 'summary',
+      options: { since: 'whenever' },
+      user: { id: snowflake() },
+    });
+    const reply = await h.discord.waitForRequest(isCallback(unreadable));
+    expect(reply.body.data.content).toContain('is not a date I can read');
+  });
+
+  it('adds an article from a link with /reindex url:, answering other questions meanwhile', async () => {
+    const pages = await startPageServer({
+      '/rail': html(await readFile('tests/fixtures/pages/opengraph-only.html', 'utf8')),
+      '/sneaky': redirect('http://169.254.169.254/latest/meta-data/'),
+    });
+    try {
+      const admin = MEMBER_PERMISSIONS | PermissionFlagsBits.ManageGuild;
+      const refused = h.discord.sendInteraction({
+        commandName: 'reindex',
+        options: { url: `${pages.base}/sneaky` },
+        permissions: admin,
+        user: { id: snowflake() },
+      });
+      const refusal = await h.discord.waitForRequest(
+        (r) => isOriginalEdit(h, refused)(r) && /metadata service/.test(String(r.body.content)),
+        15_000,
+      );
+      expect(refusal.body.content).not.toContain('\n');
+      expect(await readdir(h.config.CORPUS_DIR)).not.toContain(
+        expect.stringMatching(/night-trains/),
+      );
+
+      const reindex = h.discord.sendInteraction({
+        commandName: 'reindex',
+        options: { url: `${pages.base}/rail` },
+        permissions: admin,
+        user: { id: snowflake() },
+      });
+      const during = await answerOf(h, ask(h, 'Who is the mayor?'));
+      expect(during.body.content).toContain('Lena Ortiz');
+      const done = await h.discord.waitForRequest(
+        (r) => isOriginalEdit(h, reindex)(r) && String(r.body.content).startsWith('✅'),
+        30_000,
+      );
+      expect(h.discord.requests.indexOf(during)).toBeLessThan(h.discord.requests.indexOf(done));
+      expect(done.body.content).toMatch(
+        /Added `2025-06-02-night-trains-return-between-lisbon-and-madrid\.md`/,
+      );
+      const after = await answerOf(
+        h,
+        ask(h, 'When will the night train between Lisbon and Madrid run again?'),
+      );
+      expect(after.body.content).toContain('from September');
+    } finally {
+      await pages.close();
+    }
+  });
+
+  it('notices corrections: after a re-index changes a cited article, Sources and /sources say so', async () => {
+    const before = await answerOf(
+      h,
+      ask(h, 'What budget did the council approve for the stadium?'),
+    );
+    expect(unescaped(before.body.content)).toContain('seven to two');
+    const [sources] = before.body.components[0].components as Array<{ custom_id: string }>;
+
+    const file = path.join(h.config.CORPUS_DIR, 'stadium-budget.md');
+    const text = await readFile(file, 'utf8');
+    // The vote count changes, the budget stays (a later test still asks about it).
+    await writeFile(file, text.replace('seven to two', 'eight to one'));
+    const reindex = h.discord.sendInteraction({
+      commandName: 'reindex',
+      permissions: MEMBER_PERMISSIONS | PermissionFlagsBits.ManageGuild,
+      user: { id: snowflake() },
+    });
+    await h.discord.waitForRequest(
+      (r) => isOriginalEdit(h, reindex)(r) && String(r.body.content).startsWith('✅'),
+      30_000,
+    );
+
+    const press = h.discord.sendInteraction({ kind: 'component', customId: sources!.custom_id });
+    const shown = unescaped((await h.discord.waitForRequest(isCallback(press))).body.data.content);
+    expect(shown).toContain('the quote has since changed');
+    expect(shown).not.toContain('seven to two');
+    const list = h.discord.sendInteraction({ commandName: 'sources', user: { id: snowflake() } });
+    const listed = (await h.discord.waitForRequest(isCallback(list))).body.data.embeds[0]
+      .description;
+    expect(listed).toMatch(
+      /Council approves Riverside Stadium renovation budget.*✎ updated \d{4}-\d{2}-\d{2}/,
+    );
+    expect(listed.match(/✎ updated/g)).toHaveLength(1);
+  });
+
+  it('resumes after the gateway closes mid-answer and answers later questions', async () => {
+    const interaction = ask(h, 'Who is the mayor?');
+    await h.discord.waitForRequest(isCallback(interaction));
+    const resumedFrom = h.discord.gatewayLog.length;
+    h.discord.faults.delay(isOriginalEdit(h, interaction), 300);
+    await h.discord.closeGatewayConnections(4000);
+    expect((await answerOf(h, interaction)).body.content).toContain('Lena Ortiz');
+    await h.discord.waitForGateway((g) => g.type === 'resumed', 10_000, { from: resumedFrom });
+    expect(
+      (await answerOf(h, ask(h, 'How many vehicles cross the bridge each day?'))).body.content,
+    ).toContain('40,000');
+    expect(
+      h.logs.some(
+        (l) =>
+          l.event === 'shard-resume' ||
+          l.event === 'shard-reconnecting' ||
+          l.event === 'shard-disconnect',
+      ),
+    ).toBe(true);
   });
 
   it('never writes a token to its logs', () => {

@@ -3,6 +3,7 @@
  * a real index built from the fixture corpus in a temp dir, and the real bot on top, logging into
  * an array the tests read.
  */
+import { LOOPBACK_ALLOWANCE } from './page-server.js';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -115,6 +116,8 @@ export async function launchBot(h: Omit<Harness, 'bot'>): Promise<Bot> {
     logger,
     clientOptions: standInClientOptions(h.discord),
     progressIntervalMs: 100,
+    // `/reindex url:` tests fetch from a loopback page server: allowed here, in code, only.
+    fetchPolicy: LOOPBACK_ALLOWANCE,
   });
   await bot.start();
   return bot;
