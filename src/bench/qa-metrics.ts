@@ -3,7 +3,10 @@
  * token F1 and the right-outcome tally, defined exactly as the data set's README defines them so
  * figures compare across runs and systems.
  */
+import { normalizeAnswer } from './answer-accuracy.js';
 import { percentile } from './metrics.js';
+
+export { normalizeAnswer };
 
 /** One question of a reading-comprehension set. */
 export interface QaQuestion {
@@ -20,19 +23,6 @@ export interface QaPrediction {
   answer: string;
   short: string | null;
   refused: boolean;
-}
-
-/**
- * SQuAD normalization: lowercase; punctuation (curly quotes and dashes included) to spaces; the
- * words a, an, the removed; whitespace collapsed.
- */
-export function normalizeAnswer(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
-    .replace(/\b(a|an|the)\b/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 /** True when some normalized gold answer occurs as whole words in the answer text plus `short`. */
