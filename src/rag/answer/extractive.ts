@@ -130,11 +130,7 @@ export class ExtractiveAnswerer implements Answerer {
     if (STRICT_KINDS.has(q.askedFor)) {
       const holding = units.filter((u) => (u.reading.short?.kindFit ?? 0) >= STRICT_KIND_FIT);
       if (holding.length === 0 && units[0])
-        return refuse(
-          `no sentence in it gives ${KIND_WORDS[q.askedFor] ?? 'that'} for this`,
-          'kind-missing',
-          units[0],
-        );
+        return refuse(kindMissingReason(q), 'kind-missing', units[0]);
       units = holding;
     }
     const best = units[0];
@@ -367,12 +363,15 @@ function featuresOf(
 
 /** What the refusal says is missing. */
 function reasonFor(q: ReadQuestion, best: Unit): string | undefined {
-  const missingNames = q.named.filter((_, i) => i < 3 && best.reading.missingNamed > 0);
-  if (STRICT_KINDS.has(q.askedFor) && !best.reading.short)
-    return `no sentence in it gives ${KIND_WORDS[q.askedFor] ?? 'that'} for this`;
-  if (missingNames.length > 0 && best.reading.missingNamed > 0)
-    return `nothing in it connects ${missingNames.join(', ')} with the rest of the question`;
+  if (STRICT_KINDS.has(q.askedFor) && !best.reading.short) return kindMissingReason(q);
+  if (q.named.length > 0 && best.reading.missingNamed > 0)
+    return `nothing in it connects ${q.named.slice(0, 3).join(', ')} with the rest of the question`;
   return undefined;
+}
+
+/** The refusal for a question whose kind of answer (a date, a number…) no sentence holds. */
+function kindMissingReason(q: ReadQuestion): string {
+  return `no sentence in it gives ${KIND_WORDS[q.askedFor] ?? 'that'} for this`;
 }
 
 const KIND_WORDS: Partial<Record<string, string>> = {

@@ -49,6 +49,8 @@ export interface QuestionTerm {
   weight: number;
   proper: boolean;
   numeric: boolean;
+  /** Among the most frequent English words: too common to match by word-vector similarity. */
+  common: boolean;
 }
 
 export interface ReadQuestion {
@@ -107,7 +109,8 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     const numeric = t.pos === 'NUM' || /^\d/.test(t.word);
     let weight = rarity(t.word, vectors) * (proper ? 1.3 : 1);
     if (focus && t.lemma === focus) weight *= 0.5; // "what year": the answer is a year, not "year"
-    terms.push({ lemma: t.lemma, stem: t.stem, word: t.word, weight, proper, numeric });
+    const common = (vectors?.rank(t.lemma) ?? Infinity) < COMMON_RANK;
+    terms.push({ lemma: t.lemma, stem: t.stem, word: t.word, weight, proper, numeric, common });
   });
   const named = properNounRuns(tokens)
     // Only letters, digits and name punctuation: a refusal quotes these back to the user.
@@ -256,8 +259,7 @@ export function termMatch(
   if (term.proper || !vectors) return 0;
   // Word vectors place very common words near each other ("take" ~ "mark", "day" ~ "year"):
   // only words past the most frequent few hundred may stand in for one another.
-  if ((vectors.rank(term.lemma) ?? Infinity) < COMMON_RANK) return 0;
-  if ((vectors.rank(token.lemma) ?? Infinity) < COMMON_RANK) return 0;
+  if (term.common || (vectors.rank(token.lemma) ?? Infinity) < COMMON_RANK) return 0;
   const sim = vectors.similarity(term.lemma, token.lemma);
   if (sim !== undefined && sim >= SIMILAR) return Math.min(0.8, sim);
   return 0;

@@ -31,10 +31,7 @@ function load(): Map<string, Set<string>> {
   for (const c of countries) {
     const forms = new Set<string>();
     const addForm = (s: string | undefined): void => {
-      const f = fold(s ?? '')
-        .replace(/\./g, '')
-        .replace(/\s+/g, ' ')
-        .trim();
+      const f = placeKey(s ?? '');
       // Two-letter codes ("IN", "US" lowercased) collide with English words; keep only known names.
       if (f.length >= 3 || f === 'us' || f === 'uk') forms.add(f);
     };
@@ -53,7 +50,7 @@ function load(): Map<string, Set<string>> {
       else groups.set(f, new Set(forms));
     }
     for (const cap of c.capital ?? []) {
-      const f = fold(cap).replace(/\./g, '').trim();
+      const f = placeKey(cap);
       if (f.length >= 3 && !forms.has(f)) capitals.set(f, forms);
     }
   }
@@ -66,8 +63,8 @@ function load(): Map<string, Set<string>> {
  * other's government, but a visit to the city is not one to the country), else 0.
  */
 export function placeRelation(a: string, b: string): number {
-  const fa = fold(a).replace(/\./g, '').trim();
-  const fb = fold(b).replace(/\./g, '').trim();
+  const fa = placeKey(a);
+  const fb = placeKey(b);
   if (load().get(fa)?.has(fb)) return 1;
   if (capitals.get(fa)?.has(fb) || capitals.get(fb)?.has(fa)) return 0.6;
   return 0;
@@ -75,12 +72,17 @@ export function placeRelation(a: string, b: string): number {
 
 /** Every form naming the same country as `name` (folded), or an empty set for other words. */
 export function placeForms(name: string): ReadonlySet<string> {
-  return load().get(fold(name).replace(/\./g, '').trim()) ?? EMPTY;
+  return load().get(placeKey(name)) ?? EMPTY;
 }
 
 /** True when `name` is a country, capital or demonym in the gazetteer. */
 export function isKnownPlace(name: string): boolean {
-  return placeForms(name).size > 0 || capitals.has(fold(name).replace(/\./g, '').trim());
+  return placeForms(name).size > 0 || capitals.has(placeKey(name));
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+/** How a place name is looked up: folded, without dots ("U.S." → "us"), spaces collapsed. */
+function placeKey(name: string): string {
+  return fold(name).replace(/\./g, '').replace(/\s+/g, ' ').trim();
+}
