@@ -220,7 +220,7 @@ function askedForOf(tokens: readonly NlpToken[]): {
       // what / which: the head noun right after (skipping adjectives) names the kind of answer.
       let j = whIndex + 1;
       // "What is the *name* of…", "what was the *population*…": the noun after a linking verb.
-      if (tokens[j]?.pos === 'AUX' && tokens[j + 1]?.pos === 'DET') j += 1;
+      if (tokens[j]?.lemma === 'be' && tokens[j + 1]?.pos === 'DET') j += 1;
       while (tokens[j] && (tokens[j]!.pos === 'ADJ' || tokens[j]!.pos === 'DET')) j++;
       const head = tokens[j];
       if (head && (head.pos === 'NOUN' || head.pos === 'PROPN')) {

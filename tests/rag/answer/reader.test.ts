@@ -30,6 +30,7 @@ describe('readQuestion', () => {
     ['How long did the repairs take?', 'duration'],
     ['Who patronized the monks?', 'person'],
     ['What is the name of the official?', 'name'],
+    ['What did the mayor say about the budget?', 'open'],
     ['Did the council approve the plan?', 'yesno'],
   ])('reads "%s" as asking for %s', (question, kind) => {
     expect(readQuestion(question).askedFor).toBe(kind);
