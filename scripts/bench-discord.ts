@@ -9,13 +9,12 @@
  * The bot runs in its own process, as it would in production, so the stand-in's work (JSON,
  * WebSocket compression, bookkeeping) does not eat into the bot's event loop.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadBotConfig } from '../src/config.js';
-import { buildIndex } from '../src/rag/build.js';
-import { fakeBotToken, snowflake, startDiscordStandIn } from '../testkit/discord/standin.js';
+import { snowflake, startDiscordStandIn } from '../testkit/discord/standin.js';
+import { benchConfig } from './lib/community-bench.js';
 import { callbackOf, originalEditOf, percentile, startBotProcess } from './lib/discord-bench.js';
 
 const QUESTIONS = [
@@ -57,23 +56,11 @@ async function main(): Promise<void> {
   }));
   const discord = await startDiscordStandIn({ guilds });
   try {
-    await cp(path.resolve('tests/fixtures/discord/corpus'), path.join(dir, 'corpus'), {
-      recursive: true,
-    });
-    const config = loadBotConfig({
-      DISCORD_TOKEN: fakeBotToken(discord.botUser.id),
-      DISCORD_CLIENT_ID: discord.applicationId,
-      CORPUS_DIR: path.join(dir, 'corpus'),
-      INDEX_DIR: path.join(dir, 'index'),
-      CACHE_DIR: path.join(dir, 'cache'),
-      WORD_VECTORS_DIR: path.resolve('data/cache/wordvectors'),
-      FEEDBACK_FILE: path.join(dir, 'feedback.jsonl'),
-      DATABASE_URL: path.join(dir, 'storybot.db'),
+    const config = await benchConfig(discord, dir, {
       GUILD_MAX_CONCURRENT: String(Math.ceil(concurrency / guildCount)),
       USER_COOLDOWN_SECONDS: '5',
       LOG_LEVEL: 'warn',
     });
-    await buildIndex({ config });
     const bot = await startBotProcess(discord, config);
     const settled = async () => {
       // Wait until the bot has released every question slot of the previous phase.

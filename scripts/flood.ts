@@ -20,20 +20,18 @@
  * real 3-second deadline for the first response applies, so a starved bot shows up as errors.
  * Deterministic: schedules and questions come from fixed lists and a seeded generator.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PermissionFlagsBits } from 'discord.js';
-import { loadBotConfig } from '../src/config.js';
-import { buildIndex } from '../src/rag/build.js';
 import {
-  fakeBotToken,
   MEMBER_PERMISSIONS,
   snowflake,
   startDiscordStandIn,
   type RecordedRequest,
 } from '../testkit/discord/standin.js';
+import { benchConfig } from './lib/community-bench.js';
 import {
   interactionTokenOf,
   originalEditOf,
@@ -204,25 +202,13 @@ async function main(): Promise<void> {
   const discord = await startDiscordStandIn({ guilds });
   let bot: BotProcess | undefined;
   try {
-    await cp(path.resolve('tests/fixtures/discord/corpus'), path.join(dir, 'corpus'), {
-      recursive: true,
-    });
-    const config = loadBotConfig({
-      DISCORD_TOKEN: fakeBotToken(discord.botUser.id),
-      DISCORD_CLIENT_ID: discord.applicationId,
-      CORPUS_DIR: path.join(dir, 'corpus'),
-      INDEX_DIR: path.join(dir, 'index'),
-      CACHE_DIR: path.join(dir, 'cache'),
-      WORD_VECTORS_DIR: path.resolve('data/cache/wordvectors'),
-      FEEDBACK_FILE: path.join(dir, 'feedback.jsonl'),
-      DATABASE_URL: path.join(dir, 'storybot.db'),
+    const config = await benchConfig(discord, dir, {
       GUILD_MAX_CONCURRENT: String(GUILD_CAP),
       USER_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS),
       // Info level: limited questions are logged, which is how silently dropped flood mentions
       // (one notice per window, by design) are told apart from lost ones.
       LOG_LEVEL: 'info',
     });
-    await buildIndex({ config });
     bot = await startBotProcess(discord, config);
     const index = new RequestIndex(discord.requests, discord.applicationId);
     const channelOf = (g: number) => guilds[g]!.channels[0]!.id;
