@@ -67,6 +67,19 @@ describe('foreignLanguageOf', () => {
     expect(foreignLanguageOf('Did the White House confirm the call?')).toBeUndefined();
   });
 
+  it('does not mistake English with rare names for another language', () => {
+    // The n-gram detector alone calls these Kirundi and Latin.
+    expect(foreignLanguageOf('How many Huguenots were in France in the early 18th century?')).toBe(
+      undefined,
+    );
+    expect(foreignLanguageOf('What modern city did Khanbaliq become?')).toBeUndefined();
+  });
+
+  it('still reads Latin-script questions that share a few words with English', () => {
+    expect(foreignLanguageOf('Was ist die Hauptstadt von Frankreich?')).toBe('de');
+    expect(foreignLanguageOf('Wat is de hoofdstad van Nederland?')).toBe('nl');
+  });
+
   it('names the language of a confident non-English question', () => {
     expect(foreignLanguageOf('Was hat Xi über Taiwan gesagt?')).toBe('de');
     expect(languageName('de')).toBe('German');

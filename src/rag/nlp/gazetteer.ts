@@ -17,6 +17,18 @@ let groups: Map<string, Set<string>> | undefined;
 /** Capital city (folded) → the forms of its country's name; a capital is not its country. */
 const capitals = new Map<string, Set<string>>();
 
+/**
+ * The package's records: its unescaped copy when present (the same data at under half the bytes,
+ * so a CLI start-up parses less), else the main file.
+ */
+function readCountries(require: NodeJS.Require): CountryRecord[] {
+  try {
+    return require('world-countries/dist/countries-unescaped.json') as CountryRecord[];
+  } catch {
+    return require('world-countries/countries.json') as CountryRecord[];
+  }
+}
+
 /** Folded single words and phrases naming one country, grouped: each form → its whole group. */
 function load(): Map<string, Set<string>> {
   if (groups) return groups;
@@ -24,7 +36,7 @@ function load(): Map<string, Set<string>> {
   let countries: CountryRecord[];
   try {
     const require = createRequire(import.meta.url);
-    countries = require('world-countries/countries.json') as CountryRecord[];
+    countries = readCountries(require);
   } catch {
     return groups;
   }

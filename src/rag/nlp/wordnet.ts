@@ -4,14 +4,54 @@
  * asks about something the story does not say, and the answerer checks for it.
  *
  * The database is ~20 MB of text; the antonym pairs in it are a few thousand, so they are
- * extracted once and kept as a small JSON file in the cache folder.
+ * extracted once and kept as a small text file in the cache folder.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 type AntonymMap = Map<string, string[]>;
-let loaded: AntonymMap | undefined;
+
+/**
+ * The extracted pairs as the cache file keeps them: one line per lemma, "lemma<TAB>opposite…".
+ * A lookup finds its line in the text (no parse of the whole list at start-up: the CLI asks about
+ * a handful of words) and remembers the answer.
+ */
+class AntonymTable {
+  private readonly text: string;
+  private readonly seen = new Map<string, readonly string[]>();
+
+  constructor(lines: string) {
+    this.text = `\n${lines}`;
+  }
+
+  static of(map: AntonymMap): AntonymTable {
+    return new AntonymTable(AntonymTable.serialize(map));
+  }
+
+  static serialize(map: AntonymMap): string {
+    const lines: string[] = [];
+    for (const [lemma, opposites] of map) lines.push([lemma, ...opposites].join('\t'));
+    return `${lines.join('\n')}\n`;
+  }
+
+  get(lemma: string): readonly string[] {
+    const known = this.seen.get(lemma);
+    if (known) return known;
+    let found: readonly string[] = [];
+    if (lemma.length > 0 && !/[\t\n]/.test(lemma)) {
+      const at = this.text.indexOf(`\n${lemma}\t`);
+      if (at >= 0) {
+        const end = this.text.indexOf('\n', at + 1);
+        found = this.text.slice(at + 2 + lemma.length, end < 0 ? undefined : end).split('\t');
+      }
+    }
+    if (this.seen.size < 50_000) this.seen.set(lemma, found);
+    return found;
+  }
+}
+
+let loaded: AntonymTable | undefined;
 let cacheDir: string | undefined;
 
 /** Where the extracted pairs are kept (set once from config; optional). */
@@ -21,10 +61,10 @@ export function setWordnetCacheDir(dir: string | undefined): void {
 
 /** Lemmas that WordNet lists as opposites of `lemma` (lowercase, spaces for multiword). */
 export function antonymsOf(lemma: string): readonly string[] {
-  return antonyms().get(lemma) ?? [];
+  return antonyms().get(lemma);
 }
 
-function antonyms(): AntonymMap {
+function antonyms(): AntonymTable {
   if (loaded) return loaded;
   const require = createRequire(import.meta.url);
   let dictDir: string;
@@ -34,23 +74,28 @@ function antonyms(): AntonymMap {
     dictDir = path.join(path.dirname(pkg), 'dict');
     version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
   } catch {
-    loaded = new Map();
+    loaded = AntonymTable.of(new Map());
     return loaded;
   }
-  const file = cacheDir ? path.join(cacheDir, `wordnet-antonyms-${version}.json`) : undefined;
+  const file = cacheDir ? path.join(cacheDir, `wordnet-antonyms-${version}.tsv`) : undefined;
   if (file && existsSync(file)) {
     try {
-      loaded = new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as object));
-      return loaded;
+      const text = readFileSync(file, 'utf8');
+      // A file cut short by a crash lacks the final newline: rebuild it below.
+      if (text.endsWith('\n')) {
+        loaded = new AntonymTable(text);
+        return loaded;
+      }
     } catch {
-      // a damaged cache file is rebuilt below
+      // an unreadable cache file is rebuilt below
     }
   }
-  loaded = extractAntonyms(dictDir);
+  const text = AntonymTable.serialize(extractAntonyms(dictDir));
+  loaded = new AntonymTable(text);
   if (file) {
     try {
       mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(`${file}.tmp`, JSON.stringify(Object.fromEntries(loaded)));
+      writeFileSync(`${file}.tmp`, text);
       renameSync(`${file}.tmp`, file);
     } catch {
       // the cache is an optimisation only

@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import type WinkNlp from 'wink-nlp';
 import { nearSpelling, readQuestion, readSentence } from '../../../src/rag/answer/reader.js';
-import { analyze } from '../../../src/rag/nlp/english.js';
+import { analyze, quickModel } from '../../../src/rag/nlp/english.js';
 import { isKnownPlace, placeRelation } from '../../../src/rag/nlp/gazetteer.js';
 import { antonymsOf } from '../../../src/rag/nlp/wordnet.js';
 
@@ -20,6 +25,57 @@ describe('WordNet opposites', () => {
     expect(antonymsOf('rise')).toContain('fall');
     expect(antonymsOf('accept')).toContain('reject');
     expect(antonymsOf('enormous')).toContain('small');
+    expect(antonymsOf('zzzq')).toEqual([]);
+    expect(antonymsOf('')).toEqual([]);
+  });
+
+  it('writes the extracted pairs to the cache folder once and reads the same pairs back', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'storybot-wordnet-'));
+    try {
+      const words = ['rise', 'accept', 'enormous', 'increase', 'win', 'zzzq'];
+      vi.resetModules();
+      const first = await import('../../../src/rag/nlp/wordnet.js');
+      first.setWordnetCacheDir(dir);
+      const extracted = words.map((w) => [...first.antonymsOf(w)]);
+      const files = readdirSync(dir).filter((f) => f.startsWith('wordnet-antonyms-'));
+      expect(files).toHaveLength(1);
+      vi.resetModules();
+      const second = await import('../../../src/rag/nlp/wordnet.js');
+      second.setWordnetCacheDir(dir);
+      expect(words.map((w) => [...second.antonymsOf(w)])).toEqual(extracted);
+      expect(extracted[0]).toContain('fall');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the English model', () => {
+  it('loads, by the quick loader, a model that reads text exactly as the published loader does', () => {
+    const require = createRequire(import.meta.url);
+    const winkNLP = require('wink-nlp') as typeof WinkNlp;
+    const quick = quickModel(require);
+    expect(quick).toBeDefined();
+    const pipe = ['sbd', 'negation', 'pos', 'ner'];
+    const a = winkNLP(quick!, pipe);
+    const b = winkNLP(require('wink-eng-lite-web-model') as Parameters<typeof WinkNlp>[0], pipe);
+    const text =
+      'The council did not approve the $4.5 million plan on Tuesday; 62% of residents opposed it. ' +
+      'Mayor Ana Ruiz met engineers in São Paulo, who said repairs wouldn’t finish before March 3rd. ' +
+      'Zorblat quux-frobnicated the widgets twice, didn’t he?';
+    const read = (n: ReturnType<typeof WinkNlp>): string => {
+      const doc = n.readDoc(text);
+      const its = n.its;
+      return JSON.stringify([
+        doc.tokens().out(its.pos),
+        doc.tokens().out(its.lemma as never),
+        doc.tokens().out(its.negationFlag),
+        doc.tokens().out(its.stopWordFlag),
+        doc.entities().out(its.detail),
+        doc.sentences().out(),
+      ]);
+    };
+    expect(read(a)).toBe(read(b));
   });
 });
 
