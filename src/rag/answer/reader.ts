@@ -67,6 +67,8 @@ export interface ReadQuestion {
   verb?: string;
   /** The question asks for the verb's subject ("Who argued…") rather than its object ("What did X argue"). */
   asksSubject: boolean;
+  /** The question's verb is passive ("What satellite *was used*"): its subject is the patient. */
+  passive: boolean;
 }
 
 const WH = new Set(['who', 'whom', 'whose', 'what', 'which', 'when', 'where', 'why', 'how']);
@@ -92,6 +94,34 @@ const PERSON_NOUNS = new Set(
     ' ',
   ),
 );
+
+/** Nouns that name a sort of thing: "what *type* of committee" asks for the committee's sort. */
+const KIND_NOUNS = new Set(
+  'type types kind kinds sort sorts form forms variety varieties style class category genre brand'.split(
+    ' ',
+  ),
+);
+
+/**
+ * The index of the possessive "'s" that ends a possessor starting at `from` ("*Victoria's*",
+ * "*the town's*"), or -1.
+ */
+function possessorEnd(tokens: readonly NlpToken[], from: number): number {
+  let i = from;
+  if (tokens[i]?.pos === 'DET') i++;
+  const start = i;
+  while (tokens[i]?.pos === 'PROPN' || tokens[i]?.pos === 'NOUN') i++;
+  if (i === start) return -1;
+  const mark = tokens[i]?.word;
+  return mark === "'s" || mark === '’s' || mark === "'" ? i : -1;
+}
+
+/** "what were Isaac's *chains made* of": a noun phrase then a verb, so "what" is not its head. */
+function passiveAfter(tokens: readonly NlpToken[], from: number): boolean {
+  let i = from;
+  while (tokens[i] && ['ADJ', 'NOUN', 'PROPN', 'NUM'].includes(tokens[i]!.pos)) i++;
+  return tokens[i]?.pos === 'VERB';
+}
 
 /** Reads a question: the kind of answer it wants, its weighted terms and its names. */
 export function readQuestion(text: string, vectors?: WordVectors | null): ReadQuestion {
@@ -123,8 +153,8 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     .filter((n) => n !== '')
     .concat(tokens.filter((t) => t.pos === 'NUM' && /\d/.test(t.word)).map((t) => t.text));
   const negated = tokens.some((t) => NEGATIONS.has(t.word) || t.word === "n't");
-  const { verb, asksSubject } = verbRole(tokens, whIndex);
-  return { text, analysis, askedFor, focus, terms, named, negated, verb, asksSubject };
+  const { verb, asksSubject, passive } = verbRole(tokens, whIndex);
+  return { text, analysis, askedFor, focus, terms, named, negated, verb, asksSubject, passive };
 }
 
 /** Verbs that report speech or thought: what follows them is a statement, not a thing. */
@@ -153,8 +183,8 @@ const NEGATIONS: ReadonlySet<string> = new Set([
 function verbRole(
   tokens: readonly NlpToken[],
   whIndex: number,
-): { verb?: string; asksSubject: boolean } {
-  if (whIndex < 0) return { asksSubject: false };
+): { verb?: string; asksSubject: boolean; passive: boolean } {
+  if (whIndex < 0) return { asksSubject: false, passive: false };
   let j = whIndex + 1;
   // Skip the wh-phrase's own noun phrase ("which *Norman leader*").
   while (tokens[j] && ['ADJ', 'NOUN', 'PROPN', 'DET', 'NUM'].includes(tokens[j]!.pos)) j++;
@@ -163,13 +193,15 @@ function verbRole(
     (t, i) => i > whIndex && t.pos === 'VERB' && !AUXILIARY_LEMMAS.has(t.lemma),
   );
   const verb = verbAt >= 0 ? tokens[verbAt]!.lemma : undefined;
-  if (!next) return { verb, asksSubject: false };
-  if (next.pos === 'VERB') return { verb, asksSubject: true };
+  if (!next) return { verb, asksSubject: false, passive: false };
+  if (next.pos === 'VERB') return { verb, asksSubject: true, passive: false };
   // "was used", "has been built": an auxiliary straight into the verb is passive or perfect.
   const after = tokens[j + 1];
   const asksSubject =
     next.pos === 'AUX' && after !== undefined && (after.pos === 'VERB' || after.pos === 'ADV');
-  return { verb, asksSubject };
+  const passive =
+    asksSubject && next.lemma === 'be' && after?.pos === 'VERB' && after.word !== after.lemma;
+  return { verb, asksSubject, passive };
 }
 
 /** Frequency-ranked rarity weight: common words ("make", "time") count less than rare ones. */
@@ -219,13 +251,28 @@ function askedForOf(tokens: readonly NlpToken[]): {
     default: {
       // what / which: the head noun right after (skipping adjectives) names the kind of answer.
       let j = whIndex + 1;
-      // "What is the *name* of…", "what was the *population*…": the noun after a linking verb.
-      if (tokens[j]?.lemma === 'be' && tokens[j + 1]?.pos === 'DET') j += 1;
+      // "What is the *name* of…", "what was the *population*…": the noun after a linking verb;
+      // "what is *Victoria's* highest *temperature*": a possessor comes before it.
+      if (tokens[j]?.lemma === 'be') {
+        const owner = possessorEnd(tokens, j + 1);
+        if (owner > 0) {
+          if (!passiveAfter(tokens, owner + 1)) j = owner + 1;
+        } else if (tokens[j + 1]?.pos === 'DET') j += 1;
+      }
       while (tokens[j] && (tokens[j]!.pos === 'ADJ' || tokens[j]!.pos === 'DET')) j++;
       const head = tokens[j];
       if (head && (head.pos === 'NOUN' || head.pos === 'PROPN')) {
         let k = j;
         while (tokens[k + 1]?.pos === 'NOUN') k++;
+        // "What *type of* committee", "which *kind of* arches": the kind is named after "of".
+        if (KIND_NOUNS.has(tokens[k]!.lemma) && tokens[k + 1]?.word === 'of') {
+          let m = k + 2;
+          while (tokens[m] && (tokens[m]!.pos === 'ADJ' || tokens[m]!.pos === 'DET')) m++;
+          if (tokens[m]?.pos === 'NOUN') {
+            k = m;
+            while (tokens[k + 1]?.pos === 'NOUN') k++;
+          }
+        }
         const noun = tokens[k]!.lemma;
         if (TIME_NOUNS.has(noun)) return { askedFor: 'time', focus: noun, whIndex };
         if (NUMBER_NOUNS.has(noun)) return { askedFor: 'number', focus: noun, whIndex };
@@ -424,6 +471,9 @@ function shortSpan(
     while (last >= first && (isQuestionWord(q, tokens[last]!) || !isSpanEnd(tokens[last]!))) last--;
     if (first > last) continue;
     if (anchored.some((x) => x.at >= first && x.at <= last)) continue;
+    const focus = focusFit(q, tokens, first, last);
+    // "Many" left of "many rivers": a modifier alone answers only "what type of <focus>".
+    if (focus === 0 && !tokens.slice(first, last + 1).some((t) => HEAD_POS.has(t.pos))) continue;
     // Closeness to the words the question shares with the sentence, heavier words counting more.
     let closeness = 0;
     for (const x of anchored) {
@@ -434,7 +484,7 @@ function shortSpan(
     const score =
       c.kindFit +
       0.6 * closeness +
-      focusFit(q, tokens, first, last) +
+      focus +
       roleFit(q, tokens, verbAt, first, last) -
       trimmed -
       0.01 * (last - first);
@@ -460,12 +510,52 @@ function roleFit(
 ): number {
   if (verbAt < 0) return 0;
   const by = tokens.findIndex((t, i) => i > verbAt && i <= verbAt + 3 && t.word === 'by');
-  if (q.asksSubject) {
+  // "What satellite was used" against "the service used the satellite": the question's passive
+  // subject is the sentence's active object.
+  const activeSentence = tokens[verbAt - 1]?.lemma !== 'be' && tokens[verbAt - 2]?.lemma !== 'be';
+  if (q.asksSubject && !(q.passive && activeSentence)) {
     if (by >= 0 && first > by && first <= by + 2) return 0.35;
-    if (last < verbAt && verbAt - last <= 6) return 0.25;
-    return 0;
+    if (last >= verbAt) return 0;
+    // The subject is the clause's first phrase outside a prepositional phrase: "Starting in
+    // 1965, *Donald Davies* at the Laboratory, UK, independently developed…".
+    const subject = clauseSubject(tokens, verbAt);
+    if (subject >= 0) return subject >= first && subject <= last ? 0.4 : 0;
+    return verbAt - last <= 6 && !afterPreposition(tokens, first) ? 0.25 : 0;
   }
   return first > verbAt && first - verbAt <= 6 ? 0.25 : 0;
+}
+
+/**
+ * The first token of the subject of the verb at `verbAt`: the first noun, name or pronoun after
+ * the last verb before it (the clause's start) that does not follow a preposition; -1 if none.
+ */
+function clauseSubject(tokens: readonly NlpToken[], verbAt: number): number {
+  let start = 0;
+  for (let i = verbAt - 1; i >= 0; i--) {
+    const t = tokens[i]!;
+    if (t.pos === 'VERB' || t.pos === 'SCONJ' || t.word === ';') {
+      start = i + 1;
+      break;
+    }
+  }
+  for (let i = start; i < verbAt; i++) {
+    const t = tokens[i]!;
+    if (t.pos !== 'NOUN' && t.pos !== 'PROPN' && t.pos !== 'PRON') continue;
+    if (afterPreposition(tokens, i)) {
+      // skip the rest of the prepositional phrase
+      while (i + 1 < verbAt && ['NOUN', 'PROPN', 'NUM'].includes(tokens[i + 1]!.pos)) i++;
+      continue;
+    }
+    return i;
+  }
+  return -1;
+}
+
+/** Whether the phrase starting at `first` is the object of a preposition ("at *the NPL*"). */
+function afterPreposition(tokens: readonly NlpToken[], first: number): boolean {
+  let i = first - 1;
+  while (i >= 0 && (tokens[i]!.pos === 'DET' || tokens[i]!.pos === 'ADJ')) i--;
+  return i >= 0 && tokens[i]!.pos === 'ADP';
 }
 
 /**
@@ -499,6 +589,12 @@ function isSpanEnd(t: NlpToken): boolean {
   return isSpanWord(t) && t.pos !== 'PART' && t.pos !== 'AUX';
 }
 
+/** A year as written in running text ("1191", "2009", "1980s"). */
+const YEAR = /^(1\d{3}|20\d{2})s?$/;
+
+/** Parts of speech that can head an answer phrase. */
+const HEAD_POS: ReadonlySet<string> = new Set(['NOUN', 'PROPN', 'NUM', 'SYM']);
+
 /** Prepositions before a name that mark it as a place ("fled *to* Normandy"). */
 const PLACE_PREPOSITIONS = new Set([
   'in',
@@ -531,6 +627,15 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
         UNIT_NOUN_POS.has(tokens[last + 1]?.pos ?? '')
       )
         last++;
+      // "48.8 °C": and a unit written as a symbol, with its scale letter.
+      else if (e.kind === 'CARDINAL' && tokens[last + 1]?.pos === 'SYM') {
+        last++;
+        if (
+          /^[A-Z]$/.test(tokens[last + 1]?.text ?? '') &&
+          tokens[last + 1]!.start === tokens[last]!.end
+        )
+          last++;
+      }
       out.push({ first: e.first, last, kindFit: fit });
     }
   };
@@ -551,9 +656,17 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
   switch (q.askedFor) {
     case 'time':
       entity(['DATE', 'TIME'], 1);
+      // "What year…" wants "1932" of "3 March 1932", not the whole date.
+      if (q.focus === 'year') {
+        const withYear = (c: SpanCandidate): boolean =>
+          tokens.slice(c.first, c.last + 1).some((t) => YEAR.test(t.word));
+        out.splice(0, out.length, ...out.filter((c) => !withYear(c)));
+      }
       // A bare year the model took for a count ("in 1082").
+      // "What year…" wants the year of "1 May 1191".
       tokens.forEach((t, i) => {
-        if (/^(1\d{3}|20\d{2})s?$/.test(t.word)) out.push({ first: i, last: i, kindFit: 0.9 });
+        if (YEAR.test(t.word))
+          out.push({ first: i, last: i, kindFit: q.focus === 'year' ? 1.1 : 0.9 });
       });
       entity(['DURATION'], 0.6);
       entity(['CARDINAL'], 0.4);
@@ -582,14 +695,30 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       break;
     case 'place':
       names(0.9, (n) => isKnownPlace(n));
+      // "in the city of *Deabolis*", "fled to *Normandy*": a name after a place preposition.
+      for (const c of out) if (afterPlaceWord(tokens, c.first)) c.kindFit += 0.15;
       nounPhrases(tokens, out, 0.4);
       break;
-    default:
-      names(0.8);
+    default: {
+      // "What organization…" when the sentence never says "organization": a name is the likely
+      // answer ("*Woods Hole Research Center* results showed…").
+      const focusUnsaid = q.focus !== undefined && !tokens.some((t) => t.lemma === q.focus);
+      names(focusUnsaid ? 0.95 : 0.8);
       nounPhrases(tokens, out, 0.8);
       entity(['DATE', 'CARDINAL', 'MONEY', 'PERCENT', 'DURATION'], 0.7);
+    }
   }
   return out;
+}
+
+/** A place preposition ("in", "to") or "<place noun> of" right before the phrase. */
+function afterPlaceWord(tokens: readonly NlpToken[], first: number): boolean {
+  let i = first - 1;
+  while (i >= 0 && tokens[i]!.pos === 'DET') i--;
+  const before = tokens[i];
+  if (!before) return false;
+  if (PLACE_PREPOSITIONS.has(before.word)) return true;
+  return before.word === 'of' && PLACE_NOUNS.has(tokens[i - 1]?.lemma ?? '');
 }
 
 /** Noun phrases: optional adjectives and numbers, then nouns ("the 13 natural reserves"). */

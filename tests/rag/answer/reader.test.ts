@@ -98,6 +98,24 @@ describe('readQuestion', () => {
       asksSubject: true,
     });
     expect(readQuestion('Whom did the abbot meet?').asksSubject).toBe(false);
+    expect(readQuestion('What engine was installed in the ferry?')).toMatchObject({
+      verb: 'install',
+      asksSubject: true,
+      passive: true,
+    });
+    expect(readQuestion('Who installed the engine?').passive).toBe(false);
+  });
+
+  it('finds the noun a "what" question is about past possessors and "type of"', () => {
+    expect(readQuestion('What type of boat does the club race?').focus).toBe('boat');
+    expect(readQuestion('Which kinds of fish live in the lake?').focus).toBe('fish');
+    expect(readQuestion("What is Lisbon's average yearly rainfall?").focus).toBe('rainfall');
+    expect(readQuestion("What is the town's population?")).toMatchObject({
+      askedFor: 'number',
+      focus: 'population',
+    });
+    // Here the noun is the verb's subject and "what" its object: no focus noun.
+    expect(readQuestion("What were the hull's plates made of?").focus).not.toBe('plate');
   });
 });
 
@@ -113,6 +131,40 @@ describe('readSentence', () => {
       read('Who patronized the monks?', 'The monks were patronised by Robert Guiscard in Italy.')
         .short?.text,
     ).toBe('Robert Guiscard');
+  });
+
+  it('takes the subject of a clause, not a name inside a prepositional phrase before the verb', () => {
+    expect(
+      read(
+        'Who designed the new lock?',
+        'In 1902, Maria Keller of the city council, a trained engineer, quietly designed the new lock.',
+      ).short?.text,
+    ).toBe('Maria Keller');
+  });
+
+  it("answers a passive question with an active sentence's object", () => {
+    expect(
+      read(
+        'What engine was installed in the ferry?',
+        'In 1950 the shipyard installed the Kestrel diesel engine in the ferry.',
+      ).short?.text,
+    ).toMatch(/^Kestrel/);
+  });
+
+  it('keeps a unit symbol with its number, a year out of a full date, and a modifier of the asked type', () => {
+    expect(
+      read('What was the highest temperature?', 'The highest temperature was 41.2 °C in July.')
+        .short?.text,
+    ).toBe('41.2 °C');
+    expect(
+      read('What year did the bridge open?', 'The bridge opened on 3 March 1932.').short?.text,
+    ).toBe('1932');
+    expect(
+      read(
+        'What type of licence does the ferry hold?',
+        'The ferry holds a coastal licence issued by the port.',
+      ).short?.text,
+    ).toBe('coastal');
   });
 
   it('flags a negation the question has and the sentence lacks, and an opposite word', () => {

@@ -1,0 +1,11 @@
+import { readQuestion, readSentence } from '/work/main/src/rag/answer/reader.js';
+import { analyze } from '/work/main/src/rag/nlp/english.js';
+const [q, s] = [process.argv[2]!, process.argv[3]!];
+const rq = readQuestion(q);
+console.log('askedFor', rq.askedFor, 'focus', rq.focus, 'verb', rq.verb, 'subj', rq.asksSubject, 'named', rq.named);
+console.log('q tokens', rq.analysis.tokens.map((t) => `${t.text}/${t.pos}/${t.lemma}`).join(' '));
+const a = analyze(s);
+console.log('s tokens', a.tokens.map((t) => `${t.text}/${t.pos}`).join(' '));
+console.log('entities', a.entities.map((e) => `${e.kind}:${s.slice(e.start, e.end)}`).join(' | '));
+const r = readSentence(rq, s, a);
+console.log('short', r.short, 'coverage', r.coverage.toFixed(2), 'anchors', r.anchors.map((x) => a.tokens[x]?.text));
