@@ -49,6 +49,7 @@ const FEATURE_SIGN: Record<(typeof REFUSAL_FEATURES)[number], number> = {
   missingNumber: -1,
   negationMismatch: -1,
   antonym: -1,
+  roleSwap: -1,
   kindMissing: -1,
   shortFound: 0,
   yesno: 0,

@@ -353,8 +353,11 @@ function featuresOf(
     missingNamedInSentence: named > 0 ? Math.min(1, r.missingNamed / named) : 0,
     missingNamedAnywhere: named > 0 ? missingAnywhere / named : 0,
     missingNumber: r.missingNumbers > 0 ? 1 : 0,
-    negationMismatch: r.negationMismatch ? 1 : 0,
-    antonym: r.antonym ? 1 : 0,
+    // For a yes/no question a flipped negation or an opposite word is the answer ("No"), not
+    // evidence that the sentence is about something else.
+    negationMismatch: r.negationMismatch && q.askedFor !== 'yesno' ? 1 : 0,
+    antonym: r.antonym && q.askedFor !== 'yesno' ? 1 : 0,
+    roleSwap: r.roleSwap ? 1 : 0,
     kindMissing: STRICT_KINDS.has(q.askedFor) && (r.short?.kindFit ?? 0) < STRICT_KIND_FIT ? 1 : 0,
     shortFound: r.short ? 1 : 0,
     yesno: q.askedFor === 'yesno' ? 1 : 0,

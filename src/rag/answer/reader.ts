@@ -69,6 +69,11 @@ export interface ReadQuestion {
   asksSubject: boolean;
   /** The question's verb is passive ("What satellite *was used*"): its subject is the patient. */
   passive: boolean;
+  /**
+   * Names the question places on one side of its verb: "When did *Harold* conquer *England*?"
+   * has Harold as the doer (before the verb) and England after it. Folded head words.
+   */
+  namedRoles: Array<{ word: string; doer: boolean }>;
 }
 
 const WH = new Set(['who', 'whom', 'whose', 'what', 'which', 'when', 'where', 'why', 'how']);
@@ -154,7 +159,20 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     .concat(tokens.filter((t) => t.pos === 'NUM' && /\d/.test(t.word)).map((t) => t.text));
   const negated = tokens.some((t) => NEGATIONS.has(t.word) || t.word === "n't");
   const { verb, asksSubject, passive } = verbRole(tokens, whIndex);
-  return { text, analysis, askedFor, focus, terms, named, negated, verb, asksSubject, passive };
+  const namedRoles = rolesOfNames(tokens, verb);
+  return {
+    text,
+    analysis,
+    askedFor,
+    focus,
+    terms,
+    named,
+    negated,
+    verb,
+    asksSubject,
+    passive,
+    namedRoles,
+  };
 }
 
 /** Verbs that report speech or thought: what follows them is a statement, not a thing. */
@@ -202,6 +220,45 @@ function verbRole(
   const passive =
     asksSubject && next.lemma === 'be' && after?.pos === 'VERB' && after.word !== after.lemma;
   return { verb, asksSubject, passive };
+}
+
+/**
+ * For each proper-noun run of a question, its head word and whether it is the doer of the
+ * question's verb: before an active verb, or after "by" following a passive one.
+ */
+function rolesOfNames(
+  tokens: readonly NlpToken[],
+  verb: string | undefined,
+): Array<{ word: string; doer: boolean }> {
+  if (!verb) return [];
+  const verbAt = tokens.findIndex((t) => t.pos === 'VERB' && t.lemma === verb);
+  if (verbAt < 0) return [];
+  // A question inverts its auxiliary: "When *was* England *conquered*".
+  const passive =
+    tokens[verbAt]!.word !== tokens[verbAt]!.lemma &&
+    tokens.slice(0, verbAt).some((t) => t.pos === 'AUX' && t.lemma === 'be');
+  return properNounRuns(tokens).flatMap(([a, b]) => {
+    // The run's last word of three letters or more: "King *Harold* II".
+    const head = tokens
+      .slice(a, b + 1)
+      .reverse()
+      .find((t) => t.word.length >= 3 && /\p{L}/u.test(t.word));
+    if (!head) return [];
+    const before = b < verbAt;
+    const byAgent = !before && tokens[a - 1]?.word === 'by';
+    return [{ word: head.word, doer: passive ? byAgent : before }];
+  });
+}
+
+/** The verb at `at` is passive: a form of "be" just before it ("was conquered", "was then used"). */
+function isPassiveAt(tokens: readonly NlpToken[], at: number): boolean {
+  const t = tokens[at]!;
+  if (t.word === t.lemma) return false;
+  for (let i = at - 1; i >= Math.max(0, at - 2); i--) {
+    if (tokens[i]!.lemma === 'be') return true;
+    if (tokens[i]!.pos !== 'ADV') return false;
+  }
+  return false;
 }
 
 /** Frequency-ranked rarity weight: common words ("make", "time") count less than rare ones. */
@@ -360,6 +417,12 @@ export interface SentenceReading {
   missingNamed: number;
   /** Numbers of the question the sentence lacks ("in 1765" against "in 1756"). */
   missingNumbers: number;
+  /**
+   * A name the question makes the doer of its verb is, in the sentence, on the other side of the
+   * same verb, or the other way round ("When did Harold conquer England?" against "William
+   * conquered England, killing Harold").
+   */
+  roleSwap: boolean;
 }
 
 /** Weighted share of the question's terms that `matches` covers. */
@@ -409,7 +472,9 @@ export function readSentence(
     (t, i) => matches[i]! < 1 && antonymsOf(t.lemma).some((a) => lemmas.has(a)),
   );
   const short = shortSpan(q, text, analysis, anchors, matches);
+  const roleSwap = swappedRole(q, tokens);
   return {
+    roleSwap,
     matches,
     anchors,
     coverage,
@@ -420,6 +485,31 @@ export function readSentence(
     missingNumbers,
   };
 }
+
+/** See `SentenceReading.roleSwap`. Only names within a few words of the sentence's verb count. */
+function swappedRole(q: ReadQuestion, tokens: readonly NlpToken[]): boolean {
+  if (!q.verb || q.namedRoles.length === 0) return false;
+  const verbAt = tokens.findIndex((t) => t.pos === 'VERB' && t.lemma === q.verb);
+  if (verbAt < 0) return false;
+  const passive = isPassiveAt(tokens, verbAt);
+  const subject = clauseSubject(tokens, verbAt);
+  return q.namedRoles.some(({ word, doer }) => {
+    const at = tokens.findIndex((t) => t.word === word);
+    if (at < 0 || Math.abs(at - verbAt) > ROLE_WINDOW) return false;
+    const before = at < verbAt;
+    // Before the verb, a name is its doer only as the clause's subject ("*Harold*'s army
+    // conquered" is not Harold conquering); after it, only as a passive's "by" agent.
+    const sentenceDoer = passive
+      ? !before && tokens[at - 1]?.word === 'by'
+      : before && subject >= 0 && at >= subject && at - subject <= 3;
+    if (!before && !passive && doer) return true; // the question's doer is the sentence's object
+    if (before && !passive && !doer && sentenceDoer) return true; // and the other way round
+    return passive && doer !== sentenceDoer && (sentenceDoer || doer);
+  });
+}
+
+/** How far (in tokens) from the verb a name may be and still be read as its subject or object. */
+const ROLE_WINDOW = 8;
 
 /** Whether a name or number of the question appears in the sentence (spelling-tolerant). */
 function namedIn(name: string, foldedText: string, tokens: readonly NlpToken[]): boolean {
@@ -519,7 +609,7 @@ function roleFit(
     // The subject is the clause's first phrase outside a prepositional phrase: "Starting in
     // 1965, *Donald Davies* at the Laboratory, UK, independently developed…".
     const subject = clauseSubject(tokens, verbAt);
-    if (subject >= 0) return subject >= first && subject <= last ? 0.4 : 0;
+    if (subject >= 0) return first >= subject && first <= subjectEnd(tokens, subject) ? 0.4 : 0;
     return verbAt - last <= 6 && !afterPreposition(tokens, first) ? 0.25 : 0;
   }
   return first > verbAt && first - verbAt <= 6 ? 0.25 : 0;
@@ -549,6 +639,23 @@ function clauseSubject(tokens: readonly NlpToken[], verbAt: number): number {
     return i;
   }
   return -1;
+}
+
+/**
+ * The last token of the noun phrase starting at `from`, through possessives: the subject
+ * "Jean's nephew Maciot de Bethencourt" is one phrase, headed at its end.
+ */
+function subjectEnd(tokens: readonly NlpToken[], from: number): number {
+  let i = from;
+  for (;;) {
+    const next = tokens[i + 1];
+    if (!next) return i;
+    if (['NOUN', 'PROPN', 'ADJ', 'NUM'].includes(next.pos)) i++;
+    else if ((next.word === "'s" || next.word === '’s') && tokens[i + 2]) i += 2;
+    else if (next.word === 'of' || next.word === 'de' || next.word === 'van' || next.word === 'von')
+      i++;
+    else return i;
+  }
 }
 
 /** Whether the phrase starting at `first` is the object of a preposition ("at *the NPL*"). */

@@ -5,20 +5,20 @@
 import type { RefusalModel } from './refusal.js';
 
 export const FITTED_REFUSAL_MODEL: RefusalModel = {
-  weights: {
-    coverage: 1.5397,
-    contextCoverage: 0.3465,
-    heaviestMissing: 0,
-    missingNamedInSentence: 0,
-    missingNamedAnywhere: 0,
-    missingNumber: 0,
-    negationMismatch: -1.9418,
-    antonym: -1.0897,
-    kindMissing: 0,
-    shortFound: -1.0921,
-    yesno: 0,
+  "weights": {
+    "coverage": 1.4178,
+    "contextCoverage": 0.4466,
+    "heaviestMissing": 0,
+    "missingNamedInSentence": 0,
+    "missingNamedAnywhere": 0,
+    "missingNumber": 0,
+    "negationMismatch": -2.0226,
+    "antonym": -1.1211,
+    "roleSwap": -2.252,
+    "kindMissing": 0,
+    "shortFound": -1.0629,
+    "yesno": 0
   },
-  bias: 0.0566,
-  fittedBy:
-    'npm run fit:refusal -- --dataset <squad2-dev> --split dev --write (192 decisions, 2026-12-01)',
+  "bias": 0.057,
+  "fittedBy": "npm run fit:refusal -- --dataset <squad2-dev> --split dev --write (198 decisions, 2026-12-01)"
 };

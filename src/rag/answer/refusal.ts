@@ -15,6 +15,7 @@ export const REFUSAL_FEATURES = [
   'missingNumber',
   'negationMismatch',
   'antonym',
+  'roleSwap',
   'kindMissing',
   'shortFound',
   'yesno',

@@ -142,6 +142,15 @@ describe('readSentence', () => {
     ).toBe('Maria Keller');
   });
 
+  it('reads a possessor as part of the subject, not the whole of it', () => {
+    expect(
+      read(
+        'Who sold the mill?',
+        "In 1871, the miller's widow Clara Hobbs sold the mill to the town.",
+      ).short?.text,
+    ).toBe('Clara Hobbs');
+  });
+
   it("answers a passive question with an active sentence's object", () => {
     expect(
       read(
@@ -173,6 +182,17 @@ describe('readSentence', () => {
         .negationMismatch,
     ).toBe(true);
     expect(read('Why did prices rise?', 'Prices fell after the harvest.').antonym).toBe(true);
+  });
+
+  it('notices a name moved to the other side of the verb, active or passive', () => {
+    const sentence = 'In 1204, Count Otto of Brena captured Lindau, imprisoning Duke Albert.';
+    expect(read('When did Duke Albert capture Lindau?', sentence).roleSwap).toBe(true);
+    expect(read('When did Otto capture Lindau?', sentence).roleSwap).toBe(false);
+    expect(read('When was Lindau captured by Otto?', sentence).roleSwap).toBe(false);
+    expect(read('When was Otto captured by Lindau?', sentence).roleSwap).toBe(true);
+    expect(
+      read('When was Otto captured by Lindau?', 'In 1204, Lindau was captured by Otto.').roleSwap,
+    ).toBe(true);
   });
 
   it('does not count a bare "in years" as a duration', () => {
