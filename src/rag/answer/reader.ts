@@ -73,7 +73,18 @@ export interface ReadQuestion {
    * Names the question places on one side of its verb: "When did *Harold* conquer *England*?"
    * has Harold as the doer (before the verb) and England after it. Folded head words.
    */
-  namedRoles: Array<{ word: string; doer: boolean }>;
+  namedRoles: NamedRole[];
+  /** "*Bohemond's son*": possessive relations the question asks through (folded head words). */
+  possessives: Array<{ owner: string; noun: string }>;
+}
+
+/** A name of the question and its part in the question's verb. */
+export interface NamedRole {
+  word: string;
+  /** Before an active verb, or the "by" agent of a passive one. */
+  doer: boolean;
+  /** Followed by "'s": "*Edward's* son returned" — the son is the doer, not Edward. */
+  possessor: boolean;
 }
 
 const WH = new Set(['who', 'whom', 'whose', 'what', 'which', 'when', 'where', 'why', 'how']);
@@ -160,6 +171,7 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
   const negated = tokens.some((t) => NEGATIONS.has(t.word) || t.word === "n't");
   const { verb, asksSubject, passive } = verbRole(tokens, whIndex);
   const namedRoles = rolesOfNames(tokens, verb);
+  const possessives = possessivesOf(tokens);
   return {
     text,
     analysis,
@@ -172,6 +184,7 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     asksSubject,
     passive,
     namedRoles,
+    possessives,
   };
 }
 
@@ -207,9 +220,10 @@ function verbRole(
   // Skip the wh-phrase's own noun phrase ("which *Norman leader*").
   while (tokens[j] && ['ADJ', 'NOUN', 'PROPN', 'DET', 'NUM'].includes(tokens[j]!.pos)) j++;
   const next = tokens[j];
-  const verbAt = tokens.findIndex(
+  let verbAt = tokens.findIndex(
     (t, i) => i > whIndex && t.pos === 'VERB' && !AUXILIARY_LEMMAS.has(t.lemma),
   );
+  if (verbAt < 0) verbAt = verbAfterDo(tokens, whIndex);
   const verb = verbAt >= 0 ? tokens[verbAt]!.lemma : undefined;
   if (!next) return { verb, asksSubject: false, passive: false };
   if (next.pos === 'VERB') return { verb, asksSubject: true, passive: false };
@@ -223,15 +237,30 @@ function verbRole(
 }
 
 /**
+ * The main verb of a "did X <verb>" question that the tagger read as a noun or an auxiliary
+ * ("When did Edward *return* from exile?", "Who did the culture *have* an effect on?"): the
+ * word that ends the subject after "do", or -1.
+ */
+function verbAfterDo(tokens: readonly NlpToken[], whIndex: number): number {
+  const d = tokens.findIndex((t, i) => i > whIndex && t.pos === 'AUX' && t.lemma === 'do');
+  if (d < 0) return -1;
+  let j = d + 1;
+  while (tokens[j] && ['DET', 'PROPN', 'NOUN', 'ADJ', 'PART', 'NUM'].includes(tokens[j]!.pos)) j++;
+  const stop = tokens[j];
+  if (stop?.pos === 'AUX' && (stop.lemma === 'have' || stop.lemma === 'get')) return j;
+  const last = tokens[j - 1];
+  if (j - 1 > d + 1 && last?.pos === 'NOUN' && tokens[j - 2]?.pos !== 'DET') return j - 1;
+  return -1;
+}
+
+/**
  * For each proper-noun run of a question, its head word and whether it is the doer of the
  * question's verb: before an active verb, or after "by" following a passive one.
  */
-function rolesOfNames(
-  tokens: readonly NlpToken[],
-  verb: string | undefined,
-): Array<{ word: string; doer: boolean }> {
+function rolesOfNames(tokens: readonly NlpToken[], verb: string | undefined): NamedRole[] {
   if (!verb) return [];
-  const verbAt = tokens.findIndex((t) => t.pos === 'VERB' && t.lemma === verb);
+  let verbAt = tokens.findIndex((t) => t.pos === 'VERB' && t.lemma === verb);
+  if (verbAt < 0) verbAt = tokens.findIndex((t) => t.lemma === verb);
   if (verbAt < 0) return [];
   // A question inverts its auxiliary: "When *was* England *conquered*".
   const passive =
@@ -246,8 +275,25 @@ function rolesOfNames(
     if (!head) return [];
     const before = b < verbAt;
     const byAgent = !before && tokens[a - 1]?.word === 'by';
-    return [{ word: head.word, doer: passive ? byAgent : before }];
+    const possessor = isPossessive(tokens[b + 1]);
+    return [{ word: head.word, doer: !possessor && (passive ? byAgent : before), possessor }];
   });
+}
+
+function isPossessive(t: NlpToken | undefined): boolean {
+  return t !== undefined && (t.word === "'s" || t.word === '’s');
+}
+
+/** "X's [adjectives] noun" pairs, with X a name: the relations a text states. */
+function possessivesOf(tokens: readonly NlpToken[]): Array<{ owner: string; noun: string }> {
+  const out: Array<{ owner: string; noun: string }> = [];
+  tokens.forEach((t, i) => {
+    if (!isPossessive(t) || tokens[i - 1]?.pos !== 'PROPN') return;
+    let j = i + 1;
+    while (tokens[j]?.pos === 'ADJ') j++;
+    if (tokens[j]?.pos === 'NOUN') out.push({ owner: tokens[i - 1]!.word, noun: tokens[j]!.lemma });
+  });
+  return out;
 }
 
 /** The verb at `at` is passive: a form of "be" just before it ("was conquered", "was then used"). */
@@ -378,6 +424,8 @@ const SIMILAR = 0.72;
 /** A typo or spelling variant of a name: "Zeria"/"Zeira", "Kelven"/"Kelvin". */
 export function nearSpelling(a: string, b: string): boolean {
   if (a.length < 4 || b.length < 4 || a[0] !== b[0]) return false;
+  // Numbers have no typos to forgive: 1765 is not 1756.
+  if (/\d/.test(a) || /\d/.test(b)) return false;
   const limit = Math.max(a.length, b.length) >= 8 ? 2 : 1;
   if (Math.abs(a.length - b.length) > limit) return false;
   return damerau(a, b, limit) <= limit;
@@ -488,15 +536,45 @@ export function readSentence(
 
 /** See `SentenceReading.roleSwap`. Only names within a few words of the sentence's verb count. */
 function swappedRole(q: ReadQuestion, tokens: readonly NlpToken[]): boolean {
+  return swappedRelation(q, tokens) || swappedDoer(q, tokens);
+}
+
+/**
+ * "Who was *Bohemond's son*?" against "Bohemond, *Robert's son*": the sentence gives the noun
+ * another owner and never this one, though it names this one.
+ */
+function swappedRelation(q: ReadQuestion, tokens: readonly NlpToken[]): boolean {
+  if (q.possessives.length === 0) return false;
+  const stated = possessivesOf(tokens);
+  return q.possessives.some(
+    ({ owner, noun }) =>
+      tokens.some((t) => t.word === owner) &&
+      stated.some((p) => p.noun === noun) &&
+      !stated.some((p) => p.noun === noun && p.owner === owner),
+  );
+}
+
+function swappedDoer(q: ReadQuestion, tokens: readonly NlpToken[]): boolean {
   if (!q.verb || q.namedRoles.length === 0) return false;
-  const verbAt = tokens.findIndex((t) => t.pos === 'VERB' && t.lemma === q.verb);
+  const verbAt = tokens.findIndex(
+    (t) =>
+      (t.pos === 'VERB' || (t.pos === 'AUX' && !isAuxiliaryUse(tokens, t))) && t.lemma === q.verb,
+  );
   if (verbAt < 0) return false;
   const passive = isPassiveAt(tokens, verbAt);
   const subject = clauseSubject(tokens, verbAt);
-  return q.namedRoles.some(({ word, doer }) => {
+  return q.namedRoles.some(({ word, doer, possessor }) => {
     const at = tokens.findIndex((t) => t.word === word);
     if (at < 0 || Math.abs(at - verbAt) > ROLE_WINDOW) return false;
     const before = at < verbAt;
+    // "When did Edward's son return?" against "Edward returned", and the other way round.
+    if (before && !passive && subject >= 0 && at >= subject && at - subject <= 3) {
+      const ownsSubject = isPossessive(tokens[at + 1]);
+      if (possessor && !ownsSubject && !tokens.slice(at + 1, verbAt).some((t) => t.pos === 'PROPN'))
+        return true;
+      if (doer && ownsSubject) return true;
+    }
+    if (possessor) return false;
     // Before the verb, a name is its doer only as the clause's subject ("*Harold*'s army
     // conquered" is not Harold conquering); after it, only as a passive's "by" agent.
     const sentenceDoer = passive
@@ -506,6 +584,12 @@ function swappedRole(q: ReadQuestion, tokens: readonly NlpToken[]): boolean {
     if (before && !passive && !doer && sentenceDoer) return true; // and the other way round
     return passive && doer !== sentenceDoer && (sentenceDoer || doer);
   });
+}
+
+/** "had" in "had *built*" helps another verb; in "had *a* profound effect" it is the verb. */
+function isAuxiliaryUse(tokens: readonly NlpToken[], t: NlpToken): boolean {
+  const next = tokens[tokens.indexOf(t) + 1];
+  return next === undefined || next.pos === 'VERB' || next.pos === 'ADV' || next.pos === 'AUX';
 }
 
 /** How far (in tokens) from the verb a name may be and still be read as its subject or object. */

@@ -195,6 +195,15 @@ describe('readSentence', () => {
     ).toBe(true);
   });
 
+  it('notices a relation given another owner, and a possessor read as the doer', () => {
+    const sentence = "In 1204 the town was taken by Otto, Albert's brother, after a siege.";
+    expect(read("Who was Otto's brother?", sentence).roleSwap).toBe(true);
+    expect(read("Who was Albert's brother?", sentence).roleSwap).toBe(false);
+    const returned = 'When finally Otto returned from exile in 1210, he rebuilt the walls.';
+    expect(read("When did Otto's son return from exile?", returned).roleSwap).toBe(true);
+    expect(read('When did Otto return from exile?', returned).roleSwap).toBe(false);
+  });
+
   it('does not count a bare "in years" as a duration', () => {
     expect(
       read('How long did the strike last?', 'It was the worst strike in years.').short,
@@ -208,5 +217,7 @@ describe('nearSpelling', () => {
     expect(nearSpelling('kelven', 'kelvin')).toBe(true);
     expect(nearSpelling('zeria', 'feria')).toBe(false);
     expect(nearSpelling('china', 'chile')).toBe(false);
+    expect(nearSpelling('1765', '1756')).toBe(false);
+    expect(nearSpelling('2000s', '2001s')).toBe(false);
   });
 });
