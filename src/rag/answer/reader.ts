@@ -16,7 +16,7 @@ import {
   type NlpToken,
 } from '../nlp/english.js';
 import { isKnownPlace, placeForms, placeRelation } from '../nlp/gazetteer.js';
-import { antonymsOf } from '../nlp/wordnet.js';
+import { antonymsOf, relatedOf } from '../nlp/wordnet.js';
 
 /** What kind of thing would answer the question. */
 export type AskedFor =
@@ -51,6 +51,8 @@ export interface QuestionTerm {
   numeric: boolean;
   /** Among the most frequent English words: too common to match by word-vector similarity. */
   common: boolean;
+  /** WordNet's synonyms (commonest sense) and derivations of the lemma ("necessary" → "necessity"). */
+  related: ReadonlySet<string>;
 }
 
 export interface ReadQuestion {
@@ -156,7 +158,18 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     let weight = rarity(t.word, vectors) * (proper ? 1.3 : 1);
     if (focus && t.lemma === focus) weight *= 0.5; // "what year": the answer is a year, not "year"
     const common = (vectors?.rank(t.lemma) ?? Infinity) < COMMON_RANK;
-    terms.push({ lemma: t.lemma, stem: t.stem, word: t.word, weight, proper, numeric, common });
+    const related: ReadonlySet<string> =
+      proper || numeric ? NOTHING_RELATED : new Set(relatedOf(t.lemma));
+    terms.push({
+      lemma: t.lemma,
+      stem: t.stem,
+      word: t.word,
+      weight,
+      proper,
+      numeric,
+      common,
+      related,
+    });
   });
   const named = properNounRuns(tokens)
     // Only letters, digits and name punctuation: a refusal quotes these back to the user.
@@ -406,7 +419,9 @@ export function termMatch(
     if (related > 0) return 0.9 * related;
     if (nearSpelling(term.word, token.word)) return 0.85;
   }
-  if (term.proper || !vectors) return 0;
+  if (term.proper) return 0;
+  if (term.related.has(token.lemma) || term.related.has(token.word)) return RELATED;
+  if (!vectors) return 0;
   // Word vectors place very common words near each other ("take" ~ "mark", "day" ~ "year"):
   // only words past the most frequent few hundred may stand in for one another.
   if (term.common || (vectors.rank(token.lemma) ?? Infinity) < COMMON_RANK) return 0;
@@ -417,6 +432,9 @@ export function termMatch(
 
 /** Frequency rank under which a word is too common to match by word-vector similarity. */
 const COMMON_RANK = 500;
+/** Match of a WordNet synonym or derivation: strong, but below the word itself. */
+const RELATED = 0.8;
+const NOTHING_RELATED: ReadonlySet<string> = new Set();
 
 /** Similarity of word vectors above which two words count as a paraphrase. */
 const SIMILAR = 0.72;

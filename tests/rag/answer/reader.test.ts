@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import type WinkNlp from 'wink-nlp';
 import { nearSpelling, readQuestion, readSentence } from '../../../src/rag/answer/reader.js';
 import { analyze, quickModel } from '../../../src/rag/nlp/english.js';
 import { isKnownPlace, placeRelation } from '../../../src/rag/nlp/gazetteer.js';
-import { antonymsOf } from '../../../src/rag/nlp/wordnet.js';
+import { antonymsOf, relatedOf } from '../../../src/rag/nlp/wordnet.js';
 
 describe('the gazetteer', () => {
   it('treats a country, its demonym and its short forms as one place, and a capital as related', () => {
@@ -27,6 +27,39 @@ describe('WordNet opposites', () => {
     expect(antonymsOf('enormous')).toContain('small');
     expect(antonymsOf('zzzq')).toEqual([]);
     expect(antonymsOf('')).toEqual([]);
+  });
+
+  it('relates a word to its commonest sense and to words of the same root', () => {
+    expect(relatedOf('necessary')).toContain('necessity');
+    expect(relatedOf('necessity')).toContain('necessary');
+    expect(relatedOf('purchase')).toContain('buy');
+    expect(relatedOf('zzzq')).toEqual([]);
+  });
+
+  it('finds the first and last lemmas of a cached table, and nothing between lines', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'storybot-wordnet-'));
+    try {
+      vi.resetModules();
+      const wn = await import('../../../src/rag/nlp/wordnet.js');
+      wn.setWordnetCacheDir(dir);
+      wn.antonymsOf('rise');
+      const file = readdirSync(dir).find((f) => f.startsWith('wordnet-antonyms-'))!;
+      const lines = readFileSync(path.join(dir, file), 'utf8').trimEnd().split('\n');
+      const [first, ...firstWords] = lines[0]!.split('\t');
+      const [last, ...lastWords] = lines.at(-1)!.split('\t');
+      const [middle, ...middleWords] = lines[Math.floor(lines.length / 2)]!.split('\t');
+      vi.resetModules();
+      const again = await import('../../../src/rag/nlp/wordnet.js');
+      again.setWordnetCacheDir(dir);
+      expect(again.antonymsOf(first!)).toEqual(firstWords);
+      expect(again.antonymsOf(last!)).toEqual(lastWords);
+      expect(again.antonymsOf(middle!)).toEqual(middleWords);
+      expect(again.antonymsOf(`${middle!}zz`)).toEqual([]);
+      expect(again.antonymsOf('\u0000')).toEqual([]);
+      expect(again.antonymsOf('\uffff')).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes the extracted pairs to the cache folder once and reads the same pairs back', async () => {
