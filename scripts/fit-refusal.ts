@@ -111,19 +111,20 @@ process.stdout.write(
 );
 if (values.write) {
   const file = path.join(ROOT, 'src/rag/answer/refusal-model.ts');
-  writeFileSync(
-    file,
-    [
-      '/**',
-      ' * Fitted weights of the answer-or-refuse model (src/rag/answer/refusal.ts). Written by',
-      ' * `npm run fit:refusal -- --dataset DIR --split dev --write`; do not edit by hand.',
-      ' */',
-      "import type { RefusalModel } from './refusal.js';",
-      '',
-      `export const FITTED_REFUSAL_MODEL: RefusalModel = ${JSON.stringify(fitted, null, 2)};`,
-      '',
-    ].join('\n'),
-  );
+  const source = [
+    '/**',
+    ' * Fitted weights of the answer-or-refuse model (src/rag/answer/refusal.ts). Written by',
+    ' * `npm run fit:refusal -- --dataset DIR --split dev --write`; do not edit by hand.',
+    ' */',
+    "import type { RefusalModel } from './refusal.js';",
+    '',
+    `export const FITTED_REFUSAL_MODEL: RefusalModel = ${JSON.stringify(fitted, null, 2)};`,
+    '',
+  ].join('\n');
+  // Written in the project's format, so that `prettier --check` in npm test passes as is.
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  writeFileSync(file, await prettier.format(source, { ...options, filepath: file }));
   process.stderr.write(`fit:refusal: wrote ${path.relative(ROOT, file)}\n`);
 }
 
