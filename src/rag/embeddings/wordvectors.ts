@@ -20,7 +20,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { LRUCache } from 'lru-cache';
 import { log } from '../../log.js';
 
 const MAGIC = 0x57564543; // "WVEC"
@@ -34,6 +33,8 @@ const HEADER_BYTES = 32;
 export const WORD_LIMIT = 150_000;
 const FILE_NAME = `sg100-top${WORD_LIMIT / 1000}k-v${FORMAT}.bin`;
 const EMPTY = -1;
+/** Looked-up words a table remembers (see `WordVectors.recent`). */
+const RECENT_WORDS = 20_000;
 
 /** FNV-1a over UTF-8 bytes: the hash of the file's table, computed the same way on lookup. */
 function hashBytes(bytes: Uint8Array, length: number): number {
@@ -63,8 +64,12 @@ export class WordVectors {
   /** Reused for the UTF-8 bytes of the word being looked up. */
   private scratch = new Uint8Array(256);
   private wordList: string[] | undefined;
-  /** Recently looked-up words and their rows (EMPTY: unknown), bounded for a long-running bot. */
-  private readonly recent = new LRUCache<string, number>({ max: 20_000 });
+  /**
+   * Looked-up words and their rows (EMPTY: unknown), emptied when full so a long-running bot
+   * stays bounded. A plain Map: an LRUCache of this size takes ~2 ms to set up, a CLI question
+   * looks up a few hundred words, and a lookup is cheap to redo after a clear.
+   */
+  private readonly recent = new Map<string, number>();
 
   constructor(private readonly table: Table) {}
 
@@ -88,6 +93,7 @@ export class WordVectors {
     const known = this.recent.get(word);
     if (known !== undefined) return known === EMPTY ? undefined : known;
     const row = this.lookUp(word);
+    if (this.recent.size >= RECENT_WORDS) this.recent.clear();
     this.recent.set(word, row ?? EMPTY);
     return row;
   }

@@ -34,6 +34,13 @@ describe('WordVectors', () => {
     expect(vectors.similarity('ocean', 'zzqxjvbw')).toBeUndefined();
   });
 
+  it('keeps ranking right after more lookups than it remembers (20,000 words)', () => {
+    const words = vectors.words.slice(0, 20_050);
+    words.forEach((w, i) => expect(vectors.rank(w)).toBe(i));
+    expect(vectors.rank('zzqxjvbw')).toBeUndefined();
+    expect(vectors.rank(words[3]!)).toBe(3);
+  });
+
   it('handles words longer than the lookup buffer and non-ASCII words', () => {
     expect(vectors.rank('x'.repeat(5_000))).toBeUndefined();
     const accented = vectors.words.find((w) => /[^\x00-\x7f]/.test(w));
