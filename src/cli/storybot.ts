@@ -13,8 +13,16 @@ interface Subcommand {
   main(argv: string[]): Promise<number>;
 }
 
+/** How the dispatcher knows a subcommand. */
+interface CommandEntry {
+  summary: string;
+  load: () => Promise<Subcommand>;
+  /** Keeps serving after `main` returns (the bot, on its open connections). */
+  serves?: boolean;
+}
+
 /** Every subcommand, in the order `storybot --help` lists them. */
-export const COMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
+export const COMMANDS: Record<string, CommandEntry> = {
   index: { summary: 'build the index from the corpus', load: () => import('./index.js') },
   add: {
     summary: 'add an article from a link, a saved page or a file, then re-index',
@@ -28,7 +36,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Sub
     load: () => import('./timeline.js'),
   },
   eval: { summary: 'score answers on an evaluation set', load: () => import('./eval.js') },
-  bot: { summary: 'run the Discord bot', load: () => import('./bot.js') },
+  bot: { summary: 'run the Discord bot', load: () => import('./bot.js'), serves: true },
   'deploy-commands': {
     summary: 'register the slash commands with Discord',
     load: () => import('./deploy-commands.js'),
@@ -81,7 +89,25 @@ function isEntry(): boolean {
   }
 }
 
+/**
+ * Ends a finished command as soon as its output is written. Left to end by itself, the process
+ * would first let V8 finish the garbage collection it started during the run, on a heap that
+ * exiting frees anyway: ~20 ms of a ~0.3 s `storybot ask`.
+ */
+async function exitOnceWritten(code: number): Promise<never> {
+  const written = (stream: NodeJS.WriteStream): Promise<void> =>
+    new Promise((resolve) => {
+      if (stream.destroyed || stream.writableEnded) resolve();
+      else stream.write('', () => resolve());
+    });
+  await Promise.all([written(process.stdout), written(process.stderr)]);
+  process.exit(code);
+}
+
 if (isEntry()) {
-  // exitCode, not exit(): the bot keeps running on its open connections after main returns.
-  process.exitCode = await main(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const code = await main(argv);
+  // exitCode, not exit(), for a command that serves: the bot keeps running on its open connections.
+  if (COMMANDS[argv[0] ?? '']?.serves) process.exitCode = code;
+  else await exitOnceWritten(code);
 }

@@ -93,6 +93,11 @@ describe('storybot', () => {
     expect(err).toContain("unknown command 'sumary'; did you mean 'summary'?");
   });
 
+  it('lets only the bot keep running after its main returns; every other command exits', () => {
+    const serving = Object.entries(COMMANDS).filter(([, c]) => c.serves);
+    expect(serving.map(([name]) => name)).toEqual(['bot']);
+  });
+
   it('names the nearest option of the chosen command', async () => {
     expect(await main(['ask', '--jsno', 'Who?'])).toBe(2);
     expect(err).toContain("unknown option '--jsno'; did you mean --json?");

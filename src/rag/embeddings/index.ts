@@ -1,7 +1,7 @@
 /**
  * Chooses the embedder from config and puts the on-disk cache in front of it.
  */
-import type { Embeddings } from '@langchain/core/embeddings';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import path from 'node:path';
 import type { CoreConfig } from '../../config.js';
 import { EmbeddingCache, textKey } from './cache.js';
@@ -12,7 +12,7 @@ import { loadWordVectors, type WordVectors } from './wordvectors.js';
 export interface Embedder {
   readonly id: string;
   /** The LangChain interface underneath (local or OpenAI). */
-  readonly embeddings: Embeddings<number[]>;
+  readonly embeddings: EmbeddingsInterface<number[]>;
   /** Word vectors when the local embedder has them; the answerer uses them for paraphrases. */
   readonly wordVectors: WordVectors | null;
   /** Vector width; remote providers learn it from one probe request. */

@@ -11,7 +11,7 @@
  * It cannot read word order or negation beyond bigrams, knows no words coined after its vectors
  * were trained, and treats each unknown word (names, numbers) as a rare, exact-match feature.
  */
-import { Embeddings } from '@langchain/core/embeddings';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { fnv1a, STOPWORDS, tokenize, type Token } from '../text.js';
 import type { WordVectors } from './wordvectors.js';
 
@@ -58,7 +58,12 @@ function continueFnv(text: string, state: number): number {
   return h >>> 0;
 }
 
-export class LocalEmbeddings extends Embeddings<number[]> {
+/**
+ * LangChain's embeddings interface, implemented rather than inherited: the `Embeddings` base
+ * class brings a retrying, rate-limiting caller (p-queue and ~10 modules, ~15 ms of a CLI
+ * start-up) that a computation with no network never calls.
+ */
+export class LocalEmbeddings implements EmbeddingsInterface<number[]> {
   readonly hashDims: number;
   readonly semanticDims: number;
   readonly dimensions: number;
@@ -72,7 +77,6 @@ export class LocalEmbeddings extends Embeddings<number[]> {
     private readonly vectors: WordVectors | null,
     options: LocalEmbeddingsOptions = {},
   ) {
-    super({});
     this.hashDims = options.hashDims ?? DEFAULT_HASH_DIMS;
     this.semanticDims = vectors?.dims ?? 0;
     this.dimensions = this.hashDims + this.semanticDims;
@@ -163,11 +167,11 @@ export class LocalEmbeddings extends Embeddings<number[]> {
     return out;
   }
 
-  override async embedDocuments(documents: string[]): Promise<number[][]> {
+  async embedDocuments(documents: string[]): Promise<number[][]> {
     return documents.map((d) => Array.from(this.vector(d)));
   }
 
-  override async embedQuery(document: string): Promise<number[]> {
+  async embedQuery(document: string): Promise<number[]> {
     return Array.from(this.vector(document));
   }
 }
