@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --dataset DIR [--limit N] [--json] [--answers] [--split dev|test|all] [--chunk-size N] [--smoke-articles N]`
+ * `npm run bench -- --dataset DIR [--limit N] [--json] [--answers] [--split dev|test|all] [--chunk-size N] [--smoke-articles N] [--predictions FILE]`
  *
  * Runs the MultiHop-RAG retrieval benchmark (see src/bench/multihop.ts) and prints the figures of
  * the product's pipeline and of a plain BM25 baseline side by side. `--json` prints one object
@@ -7,17 +7,18 @@
  * the product's answer accuracy by question type, beside an always-"Yes" baseline for Yes/No
  * questions (and an `"answers"` key in the JSON).
  */
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { userMessage } from '../src/errors.js';
 import { createLogger, setLogger } from '../src/log.js';
 import { benchJson, renderReport } from '../src/bench/multihop-report.js';
-import { runMultiHopBench } from '../src/bench/multihop.js';
+import { runMultiHopBench, type SystemRun } from '../src/bench/multihop.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
-  'usage: npm run bench -- --dataset DIR [--limit N] [--json] [--answers] [--split dev|test|all] [--chunk-size N] [--smoke-articles N]';
+  'usage: npm run bench -- --dataset DIR [--limit N] [--json] [--answers] [--split dev|test|all] [--chunk-size N] [--smoke-articles N] [--predictions FILE]';
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -40,6 +41,7 @@ try {
       split: { type: 'string' },
       'chunk-size': { type: 'string' },
       'smoke-articles': { type: 'string' },
+      predictions: { type: 'string' },
     },
   }));
 } catch (error) {
@@ -70,6 +72,7 @@ try {
     wordVectorsDir: path.join(ROOT, 'data', 'cache', 'wordvectors'),
     onProgress: (message) => process.stderr.write(`bench: ${message}\n`),
   });
+  if (values.predictions) writePredictions(values.predictions, result.ours, split);
   if (values.json) process.stdout.write(`${JSON.stringify(benchJson(result, split))}\n`);
   else
     process.stdout.write(renderReport(result, split === 'all' ? ['dev', 'test', 'all'] : [split]));
@@ -78,4 +81,24 @@ try {
     `bench: ${userMessage(error, `unexpected failure: ${(error as Error).stack ?? String(error)}`)}\n`,
   );
   process.exit(1);
+}
+
+/**
+ * `--predictions FILE`: one JSON line per question of the split, as the product answered it
+ * (query, type, gold answer, answer text, short answer, refused), for reading the misses.
+ */
+function writePredictions(file: string, run: SystemRun, which: string): void {
+  const lines = run.results
+    .filter((r) => which === 'all' || r.question.split === which)
+    .map((r) =>
+      JSON.stringify({
+        query: r.question.query,
+        type: r.question.type,
+        gold: r.question.answer,
+        answer: r.answer?.answer ?? null,
+        short: r.answer?.short ?? null,
+        refused: r.refused,
+      }),
+    );
+  writeFileSync(file, lines.length > 0 ? `${lines.join('\n')}\n` : '');
 }
