@@ -8,7 +8,7 @@ import { ExtractiveAnswerer, type Decision } from './answer/extractive.js';
 import { createEmbedder, type Embedder } from './embeddings/index.js';
 import { indexExists, loadIndex, type StoredIndex } from './store/index-store.js';
 import { foreignLanguageOf, languageName } from './language.js';
-import { setWordnetCacheDir } from './nlp/wordnet.js';
+import { setNlpCacheDir } from './nlp/cache.js';
 import { retrieve } from './retrieve.js';
 import { cleanUserText } from './text.js';
 import { answerInTime, timeIntent, withTimeNote } from './time.js';
@@ -223,7 +223,7 @@ export async function openEngine(
   const logger = options.logger ?? log();
   const embedder = options.embedder ?? (await createEmbedder(config));
   const index = loadIndex(config.INDEX_DIR, embedder.id);
-  setWordnetCacheDir(config.CACHE_DIR);
+  setNlpCacheDir(config.CACHE_DIR);
   const extractive = new ExtractiveAnswerer({
     idf: (stem) => index.lexical.idf(stem),
     wordVectors: embedder.wordVectors,

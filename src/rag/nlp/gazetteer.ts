@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { fold } from '../text.js';
+import { cachedTable } from './cache.js';
 
 interface CountryRecord {
   name: { common: string; official: string };
@@ -17,9 +18,15 @@ let groups: Map<string, Set<string>> | undefined;
 /** Capital city (folded) → the forms of its country's name; a capital is not its country. */
 const capitals = new Map<string, Set<string>>();
 
+/** One country as the gazetteer keeps it: the folded forms of its name, and its capitals. */
+interface Country {
+  forms: string[];
+  capitals: string[];
+}
+
 /**
- * The package's records: its unescaped copy when present (the same data at under half the bytes,
- * so a CLI start-up parses less), else the main file.
+ * The package's records: its unescaped copy when present (the same data at under half the bytes),
+ * else the main file.
  */
 function readCountries(require: NodeJS.Require): CountryRecord[] {
   try {
@@ -29,18 +36,9 @@ function readCountries(require: NodeJS.Require): CountryRecord[] {
   }
 }
 
-/** Folded single words and phrases naming one country, grouped: each form → its whole group. */
-function load(): Map<string, Set<string>> {
-  if (groups) return groups;
-  groups = new Map();
-  let countries: CountryRecord[];
-  try {
-    const require = createRequire(import.meta.url);
-    countries = readCountries(require);
-  } catch {
-    return groups;
-  }
-  for (const c of countries) {
+/** Each country's folded name forms (names, demonyms, short forms) and capitals. */
+function countriesOf(records: readonly CountryRecord[]): Country[] {
+  return records.map((c) => {
     const forms = new Set<string>();
     const addForm = (s: string | undefined): void => {
       const f = placeKey(s ?? '');
@@ -56,15 +54,53 @@ function load(): Map<string, Set<string>> {
     }
     for (const alt of c.altSpellings ?? [])
       if (/^[A-Z]{2,3}$/.test(alt) || alt.length > 3) addForm(alt);
+    const caps = (c.capital ?? []).map(placeKey).filter((f) => f.length >= 3 && !forms.has(f));
+    return { forms: [...forms], capitals: caps };
+  });
+}
+
+/**
+ * The countries, from the cache folder's small derived file when it is there (the package's
+ * 0.6 MB of JSON took ~18 ms of a CLI answer to read and fold), else from the package.
+ */
+function readGazetteer(): Country[] {
+  const require = createRequire(import.meta.url);
+  let version: string;
+  try {
+    version = (require('world-countries/package.json') as { version: string }).version;
+  } catch {
+    return [];
+  }
+  const text = cachedTable(
+    `gazetteer-world-countries-${version}.json`,
+    () => JSON.stringify(countriesOf(readCountries(require))),
+    (t) => t.startsWith('[') && t.endsWith(']'),
+  );
+  try {
+    return JSON.parse(text) as Country[];
+  } catch {
+    return countriesOf(readCountries(require));
+  }
+}
+
+/** Folded single words and phrases naming one country, grouped: each form → its whole group. */
+function load(): Map<string, Set<string>> {
+  if (groups) return groups;
+  groups = new Map();
+  let countries: Country[];
+  try {
+    countries = readGazetteer();
+  } catch {
+    return groups;
+  }
+  for (const c of countries) {
+    const forms = new Set(c.forms);
     for (const f of forms) {
       const group = groups.get(f);
       if (group) for (const g of forms) group.add(g);
       else groups.set(f, new Set(forms));
     }
-    for (const cap of c.capital ?? []) {
-      const f = placeKey(cap);
-      if (f.length >= 3 && !forms.has(f)) capitals.set(f, forms);
-    }
+    for (const cap of c.capitals) capitals.set(cap, forms);
   }
   return groups;
 }

@@ -9,9 +9,10 @@
  * The database is ~20 MB of text, so each table is extracted once and kept as a sorted text file
  * in the cache folder, searched in place.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { cachedTable, setNlpCacheDir } from './cache.js';
 
 type LemmaMap = Map<string, string[]>;
 
@@ -73,12 +74,8 @@ function byCodeUnit(a: string, b: string): number {
 
 let loaded: LemmaTable | undefined;
 let loadedRelated: LemmaTable | undefined;
-let cacheDir: string | undefined;
-
-/** Where the extracted pairs are kept (set once from config; optional). */
-export function setWordnetCacheDir(dir: string | undefined): void {
-  cacheDir = dir;
-}
+/** Where the extracted tables are kept (the NLP cache folder; set once from config). */
+export const setWordnetCacheDir = setNlpCacheDir;
 
 /** Lemmas that WordNet lists as opposites of `lemma` (lowercase, spaces for multiword). */
 export function antonymsOf(lemma: string): readonly string[] {
@@ -108,26 +105,11 @@ function table(name: string, extract: (dictDir: string) => LemmaMap): LemmaTable
   } catch {
     return LemmaTable.of(new Map());
   }
-  const file = cacheDir ? path.join(cacheDir, `wordnet-${name}-${version}.sorted.tsv`) : undefined;
-  if (file && existsSync(file)) {
-    try {
-      const text = readFileSync(file, 'utf8');
-      // A file cut short by a crash lacks the final newline: rebuild it below.
-      if (text.endsWith('\n')) return new LemmaTable(text);
-    } catch {
-      // an unreadable cache file is rebuilt below
-    }
-  }
-  const text = LemmaTable.serialize(extract(dictDir));
-  if (file) {
-    try {
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(`${file}.tmp`, text);
-      renameSync(`${file}.tmp`, file);
-    } catch {
-      // the cache is an optimisation only
-    }
-  }
+  const text = cachedTable(
+    `wordnet-${name}-${version}.sorted.tsv`,
+    () => LemmaTable.serialize(extract(dictDir)),
+    (t) => t.endsWith('\n'),
+  );
   return new LemmaTable(text);
 }
 

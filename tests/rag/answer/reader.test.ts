@@ -20,6 +20,33 @@ describe('the gazetteer', () => {
   });
 });
 
+describe('the gazetteer cache', () => {
+  it('derives a small file once and answers the same from it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'storybot-gazetteer-'));
+    const pairs: Array<[string, string]> = [
+      ['Chinese', 'China'],
+      ['Beijing', 'China'],
+      ['U.S.', 'United States'],
+      ['Tokyo', 'China'],
+    ];
+    try {
+      vi.resetModules();
+      (await import('../../../src/rag/nlp/cache.js')).setNlpCacheDir(dir);
+      const built = await import('../../../src/rag/nlp/gazetteer.js');
+      const fromPackage = pairs.map(([a, b]) => built.placeRelation(a, b));
+      expect(readdirSync(dir).filter((f) => f.startsWith('gazetteer-'))).toHaveLength(1);
+      vi.resetModules();
+      (await import('../../../src/rag/nlp/cache.js')).setNlpCacheDir(dir);
+      const cached = await import('../../../src/rag/nlp/gazetteer.js');
+      expect(pairs.map(([a, b]) => cached.placeRelation(a, b))).toEqual(fromPackage);
+      expect(fromPackage).toEqual([1, 0.6, 1, 0]);
+      expect(cached.isKnownPlace('Beijing')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('WordNet opposites', () => {
   it('lists direct antonyms and those a satellite adjective inherits from its head', () => {
     expect(antonymsOf('rise')).toContain('fall');

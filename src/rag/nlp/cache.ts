@@ -1,0 +1,48 @@
+/**
+ * Derived tables of the NLP data packages (WordNet's word relations, the gazetteer's name
+ * groups) kept as small files in the cache folder: built once from the package, then read in a
+ * millisecond or two by every later process, which matters for a CLI that answers one question.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+let cacheDir: string | undefined;
+
+/** Where derived tables are kept (set once from config; without it they are built in memory). */
+export function setNlpCacheDir(dir: string | undefined): void {
+  cacheDir = dir;
+}
+
+/**
+ * The text of the derived table `file` (a name that carries the source package's version), read
+ * from the cache folder when it is there and `complete` accepts it, else built by `build` and
+ * saved for next time. The cache is an optimisation only: any failure to read or write it falls
+ * back to building.
+ */
+export function cachedTable(
+  file: string,
+  build: () => string,
+  complete: (text: string) => boolean,
+): string {
+  const at = cacheDir ? path.join(cacheDir, file) : undefined;
+  if (at && existsSync(at)) {
+    try {
+      const text = readFileSync(at, 'utf8');
+      // A file cut short by a crash fails `complete`: rebuilt below.
+      if (complete(text)) return text;
+    } catch {
+      // an unreadable cache file is rebuilt below
+    }
+  }
+  const text = build();
+  if (at) {
+    try {
+      mkdirSync(path.dirname(at), { recursive: true });
+      writeFileSync(`${at}.tmp`, text);
+      renameSync(`${at}.tmp`, at);
+    } catch {
+      // the cache is an optimisation only
+    }
+  }
+  return text;
+}
