@@ -366,9 +366,23 @@ function featuresOf(
 
 /** What the refusal says is missing. */
 function reasonFor(q: ReadQuestion, best: Unit): string | undefined {
-  if (STRICT_KINDS.has(q.askedFor) && !best.reading.short) return kindMissingReason(q);
-  if (q.named.length > 0 && best.reading.missingNamed > 0)
+  const r = best.reading;
+  if (STRICT_KINDS.has(q.askedFor) && !r.short) return kindMissingReason(q);
+  if (q.named.length > 0 && r.missingNamed > 0)
     return `nothing in it connects ${q.named.slice(0, 3).join(', ')} with the rest of the question`;
+  if (r.swapped) return `it mentions ${r.swapped}, but not in the part the question gives`;
+  if (r.opposite && q.askedFor !== 'yesno')
+    return `its closest sentence says “${r.opposite.said}”, not “${r.opposite.asked}”`;
+  if (r.negationMismatch && q.askedFor !== 'yesno')
+    return q.negated
+      ? 'its closest sentence says the opposite (it has no “not”)'
+      : 'its closest sentence says the opposite (with a “not”)';
+  const unmatched = q.terms
+    .filter((t, i) => r.matches[i]! === 0 && !t.common)
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, 2)
+    .map((t) => `“${t.word}”`);
+  if (unmatched.length > 0) return `its closest sentence says nothing of ${unmatched.join(' or ')}`;
   return undefined;
 }
 

@@ -489,6 +489,10 @@ export interface SentenceReading {
    * conquered England, killing Harold").
    */
   roleSwap: boolean;
+  /** The name whose role is swapped, as the sentence writes it (for the refusal's wording). */
+  swapped?: string;
+  /** The question's word and the sentence's opposite of it ("rise", "fell"). */
+  opposite?: { asked: string; said: string };
 }
 
 /** Weighted share of the question's terms that `matches` covers. */
@@ -533,14 +537,19 @@ export function readSentence(
   // not anywhere in the sentence ("confirmed the call but did not give details").
   const sentenceNegated = anchors.some((a) => a >= 0 && tokens[a]!.negated);
   const negationMismatch = q.negated !== sentenceNegated;
-  const lemmas = new Set(tokens.map((t) => t.lemma));
-  const antonym = q.terms.some(
-    (t, i) => matches[i]! < 1 && antonymsOf(t.lemma).some((a) => lemmas.has(a)),
-  );
+  let opposite: SentenceReading['opposite'];
+  q.terms.forEach((t, i) => {
+    if (opposite || matches[i]! >= 1) return;
+    const said = tokens.find((tok) => antonymsOf(t.lemma).includes(tok.lemma));
+    if (said) opposite = { asked: t.word, said: said.text };
+  });
+  const antonym = opposite !== undefined;
   const short = shortSpan(q, text, analysis, anchors, matches);
-  const roleSwap = swappedRole(q, tokens);
+  const swapped = swappedRole(q, tokens);
   return {
-    roleSwap,
+    roleSwap: swapped !== undefined,
+    swapped,
+    opposite,
     matches,
     anchors,
     coverage,
@@ -553,35 +562,37 @@ export function readSentence(
 }
 
 /** See `SentenceReading.roleSwap`. Only names within a few words of the sentence's verb count. */
-function swappedRole(q: ReadQuestion, tokens: readonly NlpToken[]): boolean {
-  return swappedRelation(q, tokens) || swappedDoer(q, tokens);
+function swappedRole(q: ReadQuestion, tokens: readonly NlpToken[]): string | undefined {
+  const word = swappedRelation(q, tokens) ?? swappedDoer(q, tokens);
+  return word === undefined ? undefined : tokens.find((t) => t.word === word)?.text;
 }
 
 /**
  * "Who was *Bohemond's son*?" against "Bohemond, *Robert's son*": the sentence gives the noun
  * another owner and never this one, though it names this one.
  */
-function swappedRelation(q: ReadQuestion, tokens: readonly NlpToken[]): boolean {
-  if (q.possessives.length === 0) return false;
+function swappedRelation(q: ReadQuestion, tokens: readonly NlpToken[]): string | undefined {
+  if (q.possessives.length === 0) return undefined;
   const stated = possessivesOf(tokens);
-  return q.possessives.some(
+  return q.possessives.find(
     ({ owner, noun }) =>
       tokens.some((t) => t.word === owner) &&
       stated.some((p) => p.noun === noun) &&
       !stated.some((p) => p.noun === noun && p.owner === owner),
-  );
+  )?.owner;
 }
 
-function swappedDoer(q: ReadQuestion, tokens: readonly NlpToken[]): boolean {
-  if (!q.verb || q.namedRoles.length === 0) return false;
+/** The folded name of the question whose part in the verb the sentence gives to another. */
+function swappedDoer(q: ReadQuestion, tokens: readonly NlpToken[]): string | undefined {
+  if (!q.verb || q.namedRoles.length === 0) return undefined;
   const verbAt = tokens.findIndex(
     (t) =>
       (t.pos === 'VERB' || (t.pos === 'AUX' && !isAuxiliaryUse(tokens, t))) && t.lemma === q.verb,
   );
-  if (verbAt < 0) return false;
+  if (verbAt < 0) return undefined;
   const passive = isPassiveAt(tokens, verbAt);
   const subject = clauseSubject(tokens, verbAt);
-  return q.namedRoles.some(({ word, doer, possessor }) => {
+  return q.namedRoles.find(({ word, doer, possessor }) => {
     const at = tokens.findIndex((t) => t.word === word);
     if (at < 0 || Math.abs(at - verbAt) > ROLE_WINDOW) return false;
     const before = at < verbAt;
@@ -601,7 +612,7 @@ function swappedDoer(q: ReadQuestion, tokens: readonly NlpToken[]): boolean {
     if (!before && !passive && doer) return true; // the question's doer is the sentence's object
     if (before && !passive && !doer && sentenceDoer) return true; // and the other way round
     return passive && doer !== sentenceDoer && (sentenceDoer || doer);
-  });
+  })?.word;
 }
 
 /** "had" in "had *built*" helps another verb; in "had *a* profound effect" it is the verb. */

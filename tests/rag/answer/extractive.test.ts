@@ -195,6 +195,21 @@ describe('ExtractiveAnswerer on hand-built passages', () => {
     });
   });
 
+  it('says what the closest sentence lacks or contradicts when it refuses', () => {
+    const negated = answerer.answerSync('Why did the engineers not replace the cables?', {
+      passages,
+    });
+    expect(negated.refused).toBe(true);
+    expect(negated.answer).toBe(
+      "The story doesn't say: its closest sentence says the opposite (it has no “not”).",
+    );
+    const lacking = answerer.answerSync('Why did the ferry company protest the toll?', {
+      passages,
+    });
+    expect(lacking.refused).toBe(true);
+    expect(lacking.answer).toMatch(/says nothing of “(ferry|toll|protest|company)”/);
+  });
+
   it('refuses a question made only of stopwords', () => {
     expect(answerer.answerSync('What is it?', { passages }).answer).toMatch(/no words to look for/);
   });
