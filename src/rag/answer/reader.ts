@@ -631,9 +631,10 @@ function namedIn(name: string, foldedText: string, tokens: readonly NlpToken[]):
   const parts = n.split(/\s+/).filter((p) => p.length > 2);
   return (
     parts.length > 0 &&
-    parts.every((p) =>
-      tokens.some((t) => t.word === p || placeForms(p).has(t.word) || nearSpelling(p, t.word)),
-    )
+    parts.every((p) => {
+      const forms = placeForms(p);
+      return tokens.some((t) => t.word === p || forms.has(t.word) || nearSpelling(p, t.word));
+    })
   );
 }
 

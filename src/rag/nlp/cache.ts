@@ -24,25 +24,43 @@ export function cachedTable(
   build: () => string,
   complete: (text: string) => boolean,
 ): string {
+  return cached(file, build, complete, (at) => readFileSync(at, 'utf8'));
+}
+
+/** `cachedTable` for binary data. */
+export function cachedBytes(
+  file: string,
+  build: () => Uint8Array,
+  complete: (bytes: Uint8Array) => boolean,
+): Uint8Array {
+  return cached(file, build, complete, (at) => readFileSync(at));
+}
+
+function cached<T extends string | Uint8Array>(
+  file: string,
+  build: () => T,
+  complete: (data: T) => boolean,
+  read: (at: string) => T,
+): T {
   const at = cacheDir ? path.join(cacheDir, file) : undefined;
   if (at && existsSync(at)) {
     try {
-      const text = readFileSync(at, 'utf8');
+      const data = read(at);
       // A file cut short by a crash fails `complete`: rebuilt below.
-      if (complete(text)) return text;
+      if (complete(data)) return data;
     } catch {
       // an unreadable cache file is rebuilt below
     }
   }
-  const text = build();
+  const data = build();
   if (at) {
     try {
       mkdirSync(path.dirname(at), { recursive: true });
-      writeFileSync(`${at}.tmp`, text);
+      writeFileSync(`${at}.tmp`, data);
       renameSync(`${at}.tmp`, at);
     } catch {
       // the cache is an optimisation only
     }
   }
-  return text;
+  return data;
 }

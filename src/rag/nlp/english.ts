@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { cachedBytes } from './cache.js';
 import type WinkNlp from 'wink-nlp';
 import type { ItemEntity, ItemToken } from 'wink-nlp';
 import { fold, stem } from '../text.js';
@@ -123,7 +124,8 @@ export function quickModel(require: NodeJS.Require): Model | undefined {
     const part = (file: string): unknown => require(path.join(dir, file));
     const coreFile = path.join(dir, 'languages', 'cur', 'models', 'eng-core-web-model.json');
     const model = Object.create(null) as Record<string, unknown>;
-    model.core = () => readCore(coreFile);
+    const version = (part('../package.json') as { version?: string }).version ?? 'unknown';
+    model.core = () => readCore(coreFile, version);
     for (const [name, file] of [
       ['sbd', 'load-sbd-model.js'],
       ['pos', 'load-pos-model.js'],
@@ -150,25 +152,71 @@ export function quickModel(require: NodeJS.Require): Model | undefined {
 }
 
 /**
- * A word → index lookup with the shape of a plain object (`hash[word]`, `hash[word] = i`), kept
- * in a Map: filling an object with the model's 88k words costs ~60 ms, a Map a third of that.
+ * A word → index lookup with the shape of a plain object (`hash[word]`, `hash[word] = i`) over
+ * the model's 88k words: a binary search of the words in sorted order (an order kept in the cache
+ * folder), with words the tagger adds later in a Map. Filling an object with the words took ~60 ms
+ * of every CLI answer, a Map ~20 ms; reading the order takes under 1 ms.
  */
-function mapBacked(list: readonly string[]): Record<string, number> {
-  const map = new Map<string, number>();
-  for (let k = 0; k < list.length; k++) map.set(list[k]!, k);
+function sortedLookup(list: readonly string[], version: string): Record<string, number> {
+  const size = list.length;
+  const order = lexemeOrder(list, version);
+  const find = (word: string): number | undefined => {
+    let lo = 0;
+    let hi = size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = order[mid]!;
+      const w = list[at]!;
+      if (w === word) return at;
+      if (w < word) lo = mid + 1;
+      else hi = mid;
+    }
+    return undefined;
+  };
+  const added = new Map<string, number>();
   return new Proxy(Object.create(null) as Record<string, number>, {
-    get: (_target, key) => (typeof key === 'string' ? map.get(key) : undefined),
+    get: (_target, key) => (typeof key === 'string' ? (added.get(key) ?? find(key)) : undefined),
     set: (_target, key, value: number) => {
       if (typeof key !== 'string') return false;
-      map.set(key, value);
+      added.set(key, value);
       return true;
     },
-    has: (_target, key) => typeof key === 'string' && map.has(key),
+    has: (_target, key) => typeof key === 'string' && (added.has(key) || find(key) !== undefined),
   });
 }
 
+/** Indices of `list` in code-unit order of their words: from the cache folder, else sorted now. */
+function lexemeOrder(list: readonly string[], version: string): Uint32Array {
+  const bytes = cachedBytes(
+    `wink-lexeme-order-${version}-${list.length}.bin`,
+    () => {
+      const order = Array.from({ length: list.length }, (_, i) => i);
+      order.sort((a, b) => (list[a]! < list[b]! ? -1 : list[a]! > list[b]! ? 1 : a - b));
+      return new Uint8Array(Uint32Array.from(order).buffer);
+    },
+    (b) => b.byteLength === list.length * 4 && isOrdered(list, viewOrder(b)),
+  );
+  return viewOrder(bytes);
+}
+
+function viewOrder(bytes: Uint8Array): Uint32Array {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Uint32Array(copy.buffer);
+}
+
+/** Spot-checks a cached order (every 97th pair and the ends): a stale or damaged file fails. */
+function isOrdered(list: readonly string[], order: Uint32Array): boolean {
+  for (let i = 1; i < order.length; i += i < 2 || i > order.length - 3 ? 1 : 97) {
+    const a = list[order[i - 1]!];
+    const b = list[order[i]!];
+    if (a === undefined || b === undefined || !(a < b)) return false;
+  }
+  return true;
+}
+
 /** Parses the core JSON and builds what the tagger needs: lexicon arrays and lookup hashes. */
-function readCore(file: string): CoreJson {
+function readCore(file: string, version: string): CoreJson {
   const core = JSON.parse(readFileSync(file, 'utf8')) as CoreJson;
   const words = (packed: string | Uint32Array): Uint32Array => {
     if (typeof packed !== 'string') return packed;
@@ -198,7 +246,7 @@ function readCore(file: string): CoreJson {
     if (extra === 1) core.packing.efList.push(name);
   }
   const lexeme = core.features.lexeme!;
-  lexeme.hash = mapBacked(lexeme.list);
+  lexeme.hash = sortedLookup(lexeme.list, version);
   lexeme.intrinsicSize = lexeme.list.length;
   lexeme.index = lexeme.list.length;
   const clusters = core.features.posClusters!.list as unknown as Array<string | Set<number>>;

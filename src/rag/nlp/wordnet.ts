@@ -30,10 +30,19 @@ class LemmaTable {
     return new LemmaTable(LemmaTable.serialize(map));
   }
 
+  /**
+   * Only single words are kept, as keys and as values: the answerer compares one word of a
+   * question with one word of a sentence, so "drop cloth" could never match (and dropping such
+   * entries halves the file every CLI answer reads).
+   */
   static serialize(map: LemmaMap): string {
     const lines: string[] = [];
-    const lemmas = [...map.keys()].filter((l) => !/[\t\n]/.test(l)).sort(byCodeUnit);
-    for (const lemma of lemmas) lines.push([lemma, ...map.get(lemma)!].join('\t'));
+    const single = (w: string): boolean => !/[\s]/.test(w);
+    const lemmas = [...map.keys()].filter(single).sort(byCodeUnit);
+    for (const lemma of lemmas) {
+      const words = map.get(lemma)!.filter(single);
+      if (words.length > 0) lines.push([lemma, ...words].join('\t'));
+    }
     return `${lines.join('\n')}\n`;
   }
 
@@ -106,7 +115,7 @@ function table(name: string, extract: (dictDir: string) => LemmaMap): LemmaTable
     return LemmaTable.of(new Map());
   }
   const text = cachedTable(
-    `wordnet-${name}-${version}.sorted.tsv`,
+    `wordnet-${name}-${version}.words.tsv`,
     () => LemmaTable.serialize(extract(dictDir)),
     (t) => t.endsWith('\n'),
   );

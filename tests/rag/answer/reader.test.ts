@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -104,6 +104,53 @@ describe('WordNet opposites', () => {
       second.setWordnetCacheDir(dir);
       expect(words.map((w) => [...second.antonymsOf(w)])).toEqual(extracted);
       expect(extracted[0]).toContain('fall');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the English model with its word order cached', () => {
+  it('reads text the same from a fresh order, a cached one and a damaged one', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'storybot-wink-'));
+    const require = createRequire(import.meta.url);
+    const winkNLP = require('wink-nlp') as typeof WinkNlp;
+    const pipe = ['sbd', 'negation', 'pos', 'ner'];
+    const text = 'Mayor Ana Ruiz didn’t sign the Zorblat accord on 3 May; 40% of voters cheered.';
+    const read = async (): Promise<string> => {
+      vi.resetModules();
+      (await import('../../../src/rag/nlp/cache.js')).setNlpCacheDir(dir);
+      const { quickModel: quick } = await import('../../../src/rag/nlp/english.js');
+      const n = winkNLP(quick(require)!, pipe);
+      const doc = n.readDoc(text);
+      return JSON.stringify([
+        doc.tokens().out(n.its.pos),
+        doc.tokens().out(n.its.lemma as never),
+        doc.entities().out(n.its.detail),
+      ]);
+    };
+    try {
+      const fresh = await read();
+      const files = readdirSync(dir).filter((f) => f.startsWith('wink-lexeme-order-'));
+      expect(files).toHaveLength(1);
+      const file = path.join(dir, files[0]!);
+      const size = readFileSync(file).byteLength;
+      expect(await read()).toBe(fresh);
+      writeFileSync(file, Buffer.alloc(size, 7)); // right length, wrong order
+      expect(await read()).toBe(fresh);
+      expect(readFileSync(file).equals(Buffer.alloc(size, 7))).toBe(false);
+      const published = winkNLP(
+        require('wink-eng-lite-web-model') as Parameters<typeof WinkNlp>[0],
+        pipe,
+      );
+      const doc = published.readDoc(text);
+      expect(fresh).toBe(
+        JSON.stringify([
+          doc.tokens().out(published.its.pos),
+          doc.tokens().out(published.its.lemma as never),
+          doc.entities().out(published.its.detail),
+        ]),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
