@@ -16,7 +16,7 @@ import {
   type NlpToken,
 } from '../nlp/english.js';
 import { isKnownPlace, placeForms, placeRelation } from '../nlp/gazetteer.js';
-import { antonymsOf, relatedOf } from '../nlp/wordnet.js';
+import { antonymsOf, nounClassOf, relatedOf } from '../nlp/wordnet.js';
 
 /** What kind of thing would answer the question. */
 export type AskedFor =
@@ -912,13 +912,19 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       names(0.9, (n) => !isKnownPlace(n));
       for (const c of out)
         if (PLACE_PREPOSITIONS.has(tokens[c.first - 1]?.word ?? '')) c.kindFit -= 0.3;
-      nounPhrases(tokens, out, 0.4);
+      // "the *dukes*", "low-skilled *workers*": a phrase headed by a noun for people answers too.
+      nounPhrases(tokens, out, 0.4, (head) => {
+        const cls = nounClassOf(head.lemma);
+        return cls === 'person' || cls === 'group' ? NOUN_CLASS_FIT : undefined;
+      });
       break;
     case 'place':
       names(0.9, (n) => isKnownPlace(n));
       // "in the city of *Deabolis*", "fled to *Normandy*": a name after a place preposition.
       for (const c of out) if (afterPlaceWord(tokens, c.first)) c.kindFit += 0.15;
-      nounPhrases(tokens, out, 0.4);
+      nounPhrases(tokens, out, 0.4, (head) =>
+        nounClassOf(head.lemma) === 'location' ? NOUN_CLASS_FIT : undefined,
+      );
       break;
     default: {
       // "What organization…" when the sentence never says "organization": a name is the likely
@@ -942,8 +948,19 @@ function afterPlaceWord(tokens: readonly NlpToken[], first: number): boolean {
   return before.word === 'of' && PLACE_NOUNS.has(tokens[i - 1]?.lemma ?? '');
 }
 
-/** Noun phrases: optional adjectives and numbers, then nouns ("the 13 natural reserves"). */
-function nounPhrases(tokens: readonly NlpToken[], out: SpanCandidate[], fit: number): void {
+/** Fit of a noun phrase whose head noun names the asked-for kind (WordNet's noun classes). */
+const NOUN_CLASS_FIT = 0.8;
+
+/**
+ * Noun phrases: optional adjectives and numbers, then nouns ("the 13 natural reserves"), at
+ * `fit`, or at what `headFit` gives for the phrase's last common noun when it gives something.
+ */
+function nounPhrases(
+  tokens: readonly NlpToken[],
+  out: SpanCandidate[],
+  fit: number,
+  headFit?: (head: NlpToken) => number | undefined,
+): void {
   let i = 0;
   while (i < tokens.length) {
     const t = tokens[i]!;
@@ -956,7 +973,11 @@ function nounPhrases(tokens: readonly NlpToken[], out: SpanCandidate[], fit: num
       j++;
     let last = j;
     while (last >= i && tokens[last]!.pos !== 'NOUN' && tokens[last]!.pos !== 'PROPN') last--;
-    if (last >= i) out.push({ first: i, last, kindFit: fit });
+    if (last >= i) {
+      const head = tokens[last]!;
+      const byHead = head.pos === 'NOUN' ? headFit?.(head) : undefined;
+      out.push({ first: i, last, kindFit: byHead ?? fit });
+    }
     i = j + 1;
   }
 }

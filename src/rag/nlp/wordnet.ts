@@ -102,6 +102,44 @@ export function relatedOf(lemma: string): readonly string[] {
   return loadedRelated.get(lemma);
 }
 
+let loadedClasses: LemmaTable | undefined;
+
+/** What a noun names in its commonest sense, from WordNet's lexicographer files. */
+export type NounClass = 'person' | 'group' | 'location' | 'time';
+
+/**
+ * The class of `lemma`'s commonest noun sense when it names people ("worker", "duke"), a group
+ * ("poor", "committee"), a place ("harbour", "province") or a time ("dawn"); else undefined.
+ */
+export function nounClassOf(lemma: string): NounClass | undefined {
+  loadedClasses ??= table('noun-classes', extractNounClasses);
+  return loadedClasses.get(lemma)[0] as NounClass | undefined;
+}
+
+/** WordNet's lexicographer file numbers of the noun classes above. */
+const LEXICOGRAPHER_FILES: Record<string, NounClass> = {
+  '18': 'person',
+  '14': 'group',
+  '15': 'location',
+  '28': 'time',
+};
+
+/** Each noun lemma whose first sense lies in one of the classes above, with that class. */
+export function extractNounClasses(dictDir: string): LemmaMap {
+  const fileOf = new Map<string, string>();
+  for (const line of databaseLines(dictDir, 'data.noun'))
+    fileOf.set(line.slice(0, 8), line.slice(9, 11));
+  const out: LemmaMap = new Map();
+  for (const line of databaseLines(dictDir, 'index.noun')) {
+    const fields = line.trim().split(' ');
+    const senses = parseInt(fields[2]!, 10);
+    const first = fields[fields.length - senses];
+    const cls = LEXICOGRAPHER_FILES[fileOf.get(first ?? '') ?? ''];
+    if (cls) out.set(cleanWord(fields[0]!), [cls]);
+  }
+  return out;
+}
+
 /** One extracted table: read from the cache folder, or extracted from the database and saved. */
 function table(name: string, extract: (dictDir: string) => LemmaMap): LemmaTable {
   const require = createRequire(import.meta.url);

@@ -7,7 +7,7 @@ import type WinkNlp from 'wink-nlp';
 import { nearSpelling, readQuestion, readSentence } from '../../../src/rag/answer/reader.js';
 import { analyze, quickModel } from '../../../src/rag/nlp/english.js';
 import { isKnownPlace, placeRelation } from '../../../src/rag/nlp/gazetteer.js';
-import { antonymsOf, relatedOf } from '../../../src/rag/nlp/wordnet.js';
+import { antonymsOf, nounClassOf, relatedOf } from '../../../src/rag/nlp/wordnet.js';
 
 describe('the gazetteer', () => {
   it('treats a country, its demonym and its short forms as one place, and a capital as related', () => {
@@ -289,6 +289,20 @@ describe('readSentence', () => {
         .negationMismatch,
     ).toBe(true);
     expect(read('Why did prices rise?', 'Prices fell after the harvest.').antonym).toBe(true);
+  });
+
+  it('answers "who" with a phrase headed by a noun for people when the sentence names no one', () => {
+    expect(nounClassOf('worker')).toBe('person');
+    expect(nounClassOf('committee')).toBe('group');
+    expect(nounClassOf('province')).toBe('location');
+    expect(nounClassOf('zzzq')).toBeUndefined();
+    const short = read(
+      'Who repaired the old lighthouse?',
+      'In the end, local fishermen repaired the old lighthouse without pay.',
+    ).short;
+    expect(short?.text).toBe('local fishermen');
+    // Enough to count as the asked-for kind (a person), not just the best phrase there is.
+    expect(short?.kindFit).toBeGreaterThanOrEqual(0.7);
   });
 
   it('notices a name moved to the other side of the verb, active or passive', () => {
