@@ -56,8 +56,11 @@ function cached<T extends string | Uint8Array>(
   if (at) {
     try {
       mkdirSync(path.dirname(at), { recursive: true });
-      writeFileSync(`${at}.tmp`, data);
-      renameSync(`${at}.tmp`, at);
+      // A name of its own, so that two processes building the same table at once (the bot and a
+      // CLI) never write into one temporary file; the rename makes the finished file appear whole.
+      const tmp = `${at}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      writeFileSync(tmp, data);
+      renameSync(tmp, at);
     } catch {
       // the cache is an optimisation only
     }
