@@ -3,7 +3,7 @@
  * groups) kept as small files in the cache folder: built once from the package, then read in a
  * millisecond or two by every later process, which matters for a CLI that answers one question.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 let cacheDir: string | undefined;
@@ -54,15 +54,16 @@ function cached<T extends string | Uint8Array>(
   }
   const data = build();
   if (at) {
+    // A name of its own, so that two processes building the same table at once (the bot and a
+    // CLI) never write into one temporary file; the rename makes the finished file appear whole.
+    const tmp = `${at}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       mkdirSync(path.dirname(at), { recursive: true });
-      // A name of its own, so that two processes building the same table at once (the bot and a
-      // CLI) never write into one temporary file; the rename makes the finished file appear whole.
-      const tmp = `${at}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
       writeFileSync(tmp, data);
       renameSync(tmp, at);
     } catch {
-      // the cache is an optimisation only
+      // the cache is an optimisation only; leave no half-written file behind
+      rmSync(tmp, { force: true });
     }
   }
   return data;
