@@ -62,8 +62,12 @@ function cached<T extends string | Uint8Array>(
       writeFileSync(tmp, data);
       renameSync(tmp, at);
     } catch {
-      // the cache is an optimisation only; leave no half-written file behind
-      rmSync(tmp, { force: true });
+      // the cache is an optimisation only; leave no half-written file behind if we can
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // nothing more to do
+      }
     }
   }
   return data;
