@@ -21,15 +21,8 @@ import { isFollowUp } from './analyze.js';
 import type { AnswerContext, Answerer, SummaryContext } from './answerer.js';
 import { citationFor } from './cite.js';
 import { answerYesNo, isYesNoQuestion, renderYesNo } from './yesno.js';
-import {
-  coverageOf,
-  nearSpelling,
-  readQuestion,
-  readSentence,
-  STRICT_KINDS,
-  type ReadQuestion,
-  type SentenceReading,
-} from './reader.js';
+import { readQuestion, STRICT_KINDS, type ReadQuestion } from './question.js';
+import { coverageOf, nearSpelling, readSentence, type SentenceReading } from './reader.js';
 import { REFUSAL_FEATURES, refusalProbability, type RefusalFeatures } from './refusal.js';
 
 export interface ExtractiveOptions {
@@ -83,6 +76,8 @@ const STRICT_KIND_FIT = 0.7;
 const YES_NO_COVERAGE = 0.75;
 /** Questions with at least this many terms may be answered by several sentences together. */
 const MULTI_PART_TERMS = 8;
+/** Below this coverage by its best sentence, a multi-part question is answered part by part. */
+const ONE_SENTENCE_COVERS = 0.6;
 
 export class ExtractiveAnswerer implements Answerer {
   readonly id = 'extractive';
@@ -159,12 +154,19 @@ export class ExtractiveAnswerer implements Answerer {
       (best.reading.missingNamed > 0 || best.reading.coverage < YES_NO_COVERAGE)
     )
       return refuse(reasonFor(q, best), 'yes-no-unsettled', best);
+    // A sentence that shares no word with the question cannot answer it, whatever the model says.
+    if (best.headedCoverage === 0) return refuse(reasonFor(q, best), 'no-overlap', best);
     if (probability < 0.5 && !multi) return refuse(reasonFor(q, best), 'model', best);
 
+    // A question of several parts that no one sentence covers is answered part by part.
     let chosen: Unit[] = [best];
-    if (probability < 0.5) {
-      chosen = this.combine(q, units);
-      if (chosen.length < 2) return refuse(reasonFor(q, best), 'model', best);
+    if (
+      multi &&
+      (probability < 0.5 || (q.parts > 1 && best.headedCoverage < ONE_SENTENCE_COVERS))
+    ) {
+      const parts = this.combine(q, units);
+      if (parts.length >= 2) chosen = parts;
+      else if (probability < 0.5) return refuse(reasonFor(q, best), 'model', best);
     }
     this.options.onDecision?.({
       question,

@@ -1,410 +1,32 @@
 /**
- * Reading a question against one sentence: what the question asks for, how much of it the
- * sentence supports, the short span that answers it, and the evidence that the sentence does
- * *not* answer it (a name or number it lacks, a flipped negation, an opposite word).
+ * Reading one sentence against a read question (./question.ts): how much of the question it
+ * supports, the short span that answers it, and the evidence that it does *not* answer it (a
+ * name or number it lacks, a flipped negation, an opposite word, a name in another role).
  *
  * Everything here is general English: parts of speech, lemmas, negation and entities come from
  * the NLP model (src/rag/nlp/english.ts), word rarity from the frequency-ordered vocabulary of the
- * word vectors, opposites from WordNet, place names from a gazetteer.
+ * word vectors, opposites and related words from WordNet, place names from a gazetteer.
  */
 import type { WordVectors } from '../embeddings/wordvectors.js';
-import {
-  analyze,
-  isContent,
-  properNounRuns,
-  type Analysis,
-  type NlpToken,
-} from '../nlp/english.js';
+import { isContent, properNounRuns, type Analysis, type NlpToken } from '../nlp/english.js';
 import { isKnownPlace, placeForms, placeRelation } from '../nlp/gazetteer.js';
-import { antonymsOf, nounClassOf, relatedOf } from '../nlp/wordnet.js';
-
-/** What kind of thing would answer the question. */
-export type AskedFor =
-  | 'person'
-  | 'place'
-  | 'time'
-  | 'number'
-  | 'duration'
-  | 'thing'
-  | 'reason'
-  | 'manner'
-  | 'yesno'
-  | 'name'
-  | 'open';
-
-/** Answer kinds that must be present in a sentence for it to answer. */
-export const STRICT_KINDS: ReadonlySet<AskedFor> = new Set([
-  'time',
-  'number',
-  'duration',
-  'person',
-  'place',
-  'name',
-]);
-
-export interface QuestionTerm {
-  lemma: string;
-  stem: string;
-  word: string;
-  weight: number;
-  proper: boolean;
-  numeric: boolean;
-  /** Among the most frequent English words: too common to match by word-vector similarity. */
-  common: boolean;
-  /** WordNet's synonyms (commonest sense) and derivations of the lemma ("necessary" → "necessity"). */
-  related: ReadonlySet<string>;
-}
-
-export interface ReadQuestion {
-  text: string;
-  analysis: Analysis;
-  askedFor: AskedFor;
-  /** The noun after "what"/"which" ("what *year*"), when there is one. */
-  focus?: string;
-  terms: QuestionTerm[];
-  /** Names and numbers the question gives (token ranges joined as text, folded). */
-  named: string[];
-  negated: boolean;
-  /** Lemma of the question's main verb ("who *patronized* the monks" → "patronize"). */
-  verb?: string;
-  /** The question asks for the verb's subject ("Who argued…") rather than its object ("What did X argue"). */
-  asksSubject: boolean;
-  /** The question's verb is passive ("What satellite *was used*"): its subject is the patient. */
-  passive: boolean;
-  /**
-   * Names the question places on one side of its verb: "When did *Harold* conquer *England*?"
-   * has Harold as the doer (before the verb) and England after it. Folded head words.
-   */
-  namedRoles: NamedRole[];
-  /** "*Bohemond's son*": possessive relations the question asks through (folded head words). */
-  possessives: Array<{ owner: string; noun: string }>;
-}
-
-/** A name of the question and its part in the question's verb. */
-export interface NamedRole {
-  word: string;
-  /** Before an active verb, or the "by" agent of a passive one. */
-  doer: boolean;
-  /** Followed by "'s": "*Edward's* son returned" — the son is the doer, not Edward. */
-  possessor: boolean;
-}
-
-const WH = new Set(['who', 'whom', 'whose', 'what', 'which', 'when', 'where', 'why', 'how']);
-// Head nouns after "what"/"which" that say which kind of answer is wanted: English grammar of
-// questions, not any story's facts.
-const TIME_NOUNS = new Set(
-  'year years date day days month months century centuries decade decades time era period season week hour'.split(
-    ' ',
-  ),
-);
-const NUMBER_NOUNS = new Set(
-  'number amount percentage percent population size cost price temperature rate total sum proportion share count figure value height length width weight age speed distance'.split(
-    ' ',
-  ),
-);
-const PLACE_NOUNS = new Set(
-  'country countries city cities place places location region state states nation continent town area island river capital county province district'.split(
-    ' ',
-  ),
-);
-const PERSON_NOUNS = new Set(
-  'person people man woman men women individual leader president king queen emperor scientist author writer player artist composer politician'.split(
-    ' ',
-  ),
-);
-
-/** Nouns that name a sort of thing: "what *type* of committee" asks for the committee's sort. */
-const KIND_NOUNS = new Set(
-  'type types kind kinds sort sorts form forms variety varieties style class category genre brand'.split(
-    ' ',
-  ),
-);
-
-/**
- * The index of the possessive "'s" that ends a possessor starting at `from` ("*Victoria's*",
- * "*the town's*"), or -1.
- */
-function possessorEnd(tokens: readonly NlpToken[], from: number): number {
-  let i = from;
-  if (tokens[i]?.pos === 'DET') i++;
-  const start = i;
-  while (tokens[i]?.pos === 'PROPN' || tokens[i]?.pos === 'NOUN') i++;
-  if (i === start) return -1;
-  const mark = tokens[i]?.word;
-  return mark === "'s" || mark === '’s' || mark === "'" ? i : -1;
-}
-
-/** "what were Isaac's *chains made* of": a noun phrase then a verb, so "what" is not its head. */
-function passiveAfter(tokens: readonly NlpToken[], from: number): boolean {
-  let i = from;
-  while (tokens[i] && ['ADJ', 'NOUN', 'PROPN', 'NUM'].includes(tokens[i]!.pos)) i++;
-  return tokens[i]?.pos === 'VERB';
-}
-
-/** Reads a question: the kind of answer it wants, its weighted terms and its names. */
-export function readQuestion(text: string, vectors?: WordVectors | null): ReadQuestion {
-  const analysis = analyze(text);
-  const tokens = analysis.tokens;
-  const { askedFor, focus, whIndex } = askedForOf(tokens);
-  const terms: QuestionTerm[] = [];
-  const seen = new Set<string>();
-  tokens.forEach((t, i) => {
-    if (i === whIndex || WH.has(t.word) || !isContent(t)) return;
-    if (t.pos === 'VERB' && AUXILIARY_LEMMAS.has(t.lemma)) return;
-    if (seen.has(t.stem)) return;
-    seen.add(t.stem);
-    const proper = t.pos === 'PROPN';
-    const numeric = t.pos === 'NUM' || /^\d/.test(t.word);
-    let weight = rarity(t.word, vectors) * (proper ? 1.3 : 1);
-    if (focus && t.lemma === focus) weight *= 0.5; // "what year": the answer is a year, not "year"
-    const common = (vectors?.rank(t.lemma) ?? Infinity) < COMMON_RANK;
-    const related: ReadonlySet<string> =
-      proper || numeric ? NOTHING_RELATED : new Set(relatedOf(t.lemma));
-    terms.push({
-      lemma: t.lemma,
-      stem: t.stem,
-      word: t.word,
-      weight,
-      proper,
-      numeric,
-      common,
-      related,
-    });
-  });
-  const named = properNounRuns(tokens)
-    // Only letters, digits and name punctuation: a refusal quotes these back to the user.
-    .map(([a, b]) =>
-      text
-        .slice(tokens[a]!.start, tokens[b]!.end)
-        .replace(/[^\p{L}\p{N}\s'’.-]/gu, '')
-        .trim(),
-    )
-    .filter((n) => n !== '')
-    .concat(tokens.filter((t) => t.pos === 'NUM' && /\d/.test(t.word)).map((t) => t.text));
-  const negated = tokens.some((t) => NEGATIONS.has(t.word) || t.word === "n't");
-  const { verb, asksSubject, passive } = verbRole(tokens, whIndex);
-  const namedRoles = rolesOfNames(tokens, verb);
-  const possessives = possessivesOf(tokens);
-  return {
-    text,
-    analysis,
-    askedFor,
-    focus,
-    terms,
-    named,
-    negated,
-    verb,
-    asksSubject,
-    passive,
-    namedRoles,
-    possessives,
-  };
-}
-
-/** Verbs that report speech or thought: what follows them is a statement, not a thing. */
-const REPORTING_VERBS = new Set(
-  'say tell ask urge describe think believe mean argue claim suggest respond react reply explain warn stress call describe view consider feel demand'.split(
-    ' ',
-  ),
-);
-const AUXILIARY_LEMMAS = new Set(['be', 'have', 'do', 'get']);
-const NEGATIONS: ReadonlySet<string> = new Set([
-  'not',
-  'never',
-  'no',
-  'nobody',
-  'nothing',
-  'none',
-  'neither',
-  'nor',
-  'without',
-]);
-
-/**
- * The main verb and whether the wh-phrase is its subject: "Who *argued*…" / "What *was used*…"
- * (a verb right after the wh-phrase) ask for the subject; "What did X *add*…" for the object.
- */
-function verbRole(
-  tokens: readonly NlpToken[],
-  whIndex: number,
-): { verb?: string; asksSubject: boolean; passive: boolean } {
-  if (whIndex < 0) return { asksSubject: false, passive: false };
-  let j = whIndex + 1;
-  // Skip the wh-phrase's own noun phrase ("which *Norman leader*").
-  while (tokens[j] && ['ADJ', 'NOUN', 'PROPN', 'DET', 'NUM'].includes(tokens[j]!.pos)) j++;
-  const next = tokens[j];
-  let verbAt = tokens.findIndex(
-    (t, i) => i > whIndex && t.pos === 'VERB' && !AUXILIARY_LEMMAS.has(t.lemma),
-  );
-  if (verbAt < 0) verbAt = verbAfterDo(tokens, whIndex);
-  const verb = verbAt >= 0 ? tokens[verbAt]!.lemma : undefined;
-  if (!next) return { verb, asksSubject: false, passive: false };
-  if (next.pos === 'VERB') return { verb, asksSubject: true, passive: false };
-  // "was used", "has been built": an auxiliary straight into the verb is passive or perfect.
-  const after = tokens[j + 1];
-  const asksSubject =
-    next.pos === 'AUX' && after !== undefined && (after.pos === 'VERB' || after.pos === 'ADV');
-  const passive =
-    asksSubject && next.lemma === 'be' && after?.pos === 'VERB' && after.word !== after.lemma;
-  return { verb, asksSubject, passive };
-}
-
-/**
- * The main verb of a "did X <verb>" question that the tagger read as a noun or an auxiliary
- * ("When did Edward *return* from exile?", "Who did the culture *have* an effect on?"): the
- * word that ends the subject after "do", or -1.
- */
-function verbAfterDo(tokens: readonly NlpToken[], whIndex: number): number {
-  const d = tokens.findIndex((t, i) => i > whIndex && t.pos === 'AUX' && t.lemma === 'do');
-  if (d < 0) return -1;
-  let j = d + 1;
-  while (tokens[j] && ['DET', 'PROPN', 'NOUN', 'ADJ', 'PART', 'NUM'].includes(tokens[j]!.pos)) j++;
-  const stop = tokens[j];
-  if (stop?.pos === 'AUX' && (stop.lemma === 'have' || stop.lemma === 'get')) return j;
-  const last = tokens[j - 1];
-  if (j - 1 > d + 1 && last?.pos === 'NOUN' && tokens[j - 2]?.pos !== 'DET') return j - 1;
-  return -1;
-}
-
-/**
- * For each proper-noun run of a question, its head word and whether it is the doer of the
- * question's verb: before an active verb, or after "by" following a passive one.
- */
-function rolesOfNames(tokens: readonly NlpToken[], verb: string | undefined): NamedRole[] {
-  if (!verb) return [];
-  let verbAt = tokens.findIndex((t) => t.pos === 'VERB' && t.lemma === verb);
-  if (verbAt < 0) verbAt = tokens.findIndex((t) => t.lemma === verb);
-  if (verbAt < 0) return [];
-  // A question inverts its auxiliary: "When *was* England *conquered*".
-  const passive =
-    tokens[verbAt]!.word !== tokens[verbAt]!.lemma &&
-    tokens.slice(0, verbAt).some((t) => t.pos === 'AUX' && t.lemma === 'be');
-  return properNounRuns(tokens).flatMap(([a, b]) => {
-    // The run's last word of three letters or more: "King *Harold* II".
-    const head = tokens
-      .slice(a, b + 1)
-      .reverse()
-      .find((t) => t.word.length >= 3 && /\p{L}/u.test(t.word));
-    if (!head) return [];
-    const before = b < verbAt;
-    const byAgent = !before && tokens[a - 1]?.word === 'by';
-    const possessor = isPossessive(tokens[b + 1]);
-    return [{ word: head.word, doer: !possessor && (passive ? byAgent : before), possessor }];
-  });
-}
-
-function isPossessive(t: NlpToken | undefined): boolean {
-  return t !== undefined && (t.word === "'s" || t.word === '’s');
-}
-
-/** "X's [adjectives] noun" pairs, with X a name: the relations a text states. */
-function possessivesOf(tokens: readonly NlpToken[]): Array<{ owner: string; noun: string }> {
-  const out: Array<{ owner: string; noun: string }> = [];
-  tokens.forEach((t, i) => {
-    if (!isPossessive(t) || tokens[i - 1]?.pos !== 'PROPN') return;
-    let j = i + 1;
-    while (tokens[j]?.pos === 'ADJ') j++;
-    if (tokens[j]?.pos === 'NOUN') out.push({ owner: tokens[i - 1]!.word, noun: tokens[j]!.lemma });
-  });
-  return out;
-}
-
-/** The verb at `at` is passive: a form of "be" just before it ("was conquered", "was then used"). */
-function isPassiveAt(tokens: readonly NlpToken[], at: number): boolean {
-  const t = tokens[at]!;
-  if (t.word === t.lemma) return false;
-  for (let i = at - 1; i >= Math.max(0, at - 2); i--) {
-    if (tokens[i]!.lemma === 'be') return true;
-    if (tokens[i]!.pos !== 'ADV') return false;
-  }
-  return false;
-}
-
-/** Frequency-ranked rarity weight: common words ("make", "time") count less than rare ones. */
-export function rarity(word: string, vectors?: WordVectors | null): number {
-  const rank = vectors?.rank(word);
-  const r = rank ?? 60_000;
-  return 0.3 + Math.log10(10 + r) / 2;
-}
-
-function askedForOf(tokens: readonly NlpToken[]): {
-  askedFor: AskedFor;
-  focus?: string;
-  whIndex: number;
-} {
-  const whIndex = tokens.findIndex((t) => WH.has(t.word));
-  const first = tokens[0];
-  if (whIndex < 0) {
-    if (first && (first.pos === 'AUX' || AUXILIARY_LEMMAS.has(first.lemma)))
-      return { askedFor: 'yesno', whIndex };
-    return { askedFor: 'open', whIndex };
-  }
-  const wh = tokens[whIndex]!.word;
-  const next = tokens[whIndex + 1];
-  switch (wh) {
-    case 'who':
-    case 'whom':
-    case 'whose':
-      return { askedFor: 'person', whIndex };
-    case 'when':
-      return { askedFor: 'time', whIndex };
-    case 'where':
-      return { askedFor: 'place', whIndex };
-    case 'why':
-      return { askedFor: 'reason', whIndex };
-    case 'how': {
-      const w = next?.word;
-      if (w === 'many' || w === 'much') {
-        const unit = tokens[whIndex + 2];
-        const focus = unit && unit.pos === 'NOUN' ? unit.lemma : undefined;
-        return { askedFor: 'number', focus, whIndex };
-      }
-      if (w === 'long') return { askedFor: 'duration', whIndex };
-      if (next && (next.pos === 'ADJ' || next.pos === 'ADV') && w !== 'did' && w !== 'does')
-        return { askedFor: 'number', whIndex }; // how old, how far, how tall
-      return { askedFor: 'manner', whIndex };
-    }
-    default: {
-      // what / which: the head noun right after (skipping adjectives) names the kind of answer.
-      let j = whIndex + 1;
-      // "What is the *name* of…", "what was the *population*…": the noun after a linking verb;
-      // "what is *Victoria's* highest *temperature*": a possessor comes before it.
-      if (tokens[j]?.lemma === 'be') {
-        const owner = possessorEnd(tokens, j + 1);
-        if (owner > 0) {
-          if (!passiveAfter(tokens, owner + 1)) j = owner + 1;
-        } else if (tokens[j + 1]?.pos === 'DET') j += 1;
-      }
-      while (tokens[j] && (tokens[j]!.pos === 'ADJ' || tokens[j]!.pos === 'DET')) j++;
-      const head = tokens[j];
-      if (head && (head.pos === 'NOUN' || head.pos === 'PROPN')) {
-        let k = j;
-        while (tokens[k + 1]?.pos === 'NOUN') k++;
-        // "What *type of* committee", "which *kind of* arches": the kind is named after "of".
-        if (KIND_NOUNS.has(tokens[k]!.lemma) && tokens[k + 1]?.word === 'of') {
-          let m = k + 2;
-          while (tokens[m] && (tokens[m]!.pos === 'ADJ' || tokens[m]!.pos === 'DET')) m++;
-          if (tokens[m]?.pos === 'NOUN') {
-            k = m;
-            while (tokens[k + 1]?.pos === 'NOUN') k++;
-          }
-        }
-        const noun = tokens[k]!.lemma;
-        if (TIME_NOUNS.has(noun)) return { askedFor: 'time', focus: noun, whIndex };
-        if (NUMBER_NOUNS.has(noun)) return { askedFor: 'number', focus: noun, whIndex };
-        if (PLACE_NOUNS.has(noun)) return { askedFor: 'place', focus: noun, whIndex };
-        if (PERSON_NOUNS.has(noun)) return { askedFor: 'person', focus: noun, whIndex };
-        // "What is the name of…" asks for a proper name, whatever it names.
-        if (noun === 'name') return { askedFor: 'name', focus: noun, whIndex };
-        return { askedFor: 'thing', focus: noun, whIndex };
-      }
-      // "What did X say / ask / think…": the answer is what was said, a clause, not a phrase.
-      if (tokens.some((t) => t.pos === 'VERB' && REPORTING_VERBS.has(t.lemma)))
-        return { askedFor: 'open', whIndex };
-      return { askedFor: 'thing', whIndex };
-    }
-  }
-}
+import { antonymsOf, nounClassOf } from '../nlp/wordnet.js';
+import {
+  afterPreposition,
+  clauseSubject,
+  isAuxiliaryUse,
+  isPassiveAt,
+  isPossessive,
+  possessivesOf,
+  subjectEnd,
+} from './grammar.js';
+import {
+  COMMON_RANK,
+  NUMBER_NOUNS,
+  PLACE_NOUNS,
+  type QuestionTerm,
+  type ReadQuestion,
+} from './question.js';
 
 /** How one question term is matched by a sentence token: 1 same lemma, less for neighbours. */
 export function termMatch(
@@ -429,16 +51,10 @@ export function termMatch(
   if (sim !== undefined && sim >= SIMILAR) return Math.min(0.8, sim);
   return 0;
 }
-
-/** Frequency rank under which a word is too common to match by word-vector similarity. */
-const COMMON_RANK = 500;
 /** Match of a WordNet synonym or derivation: strong, but below the word itself. */
 const RELATED = 0.8;
-const NOTHING_RELATED: ReadonlySet<string> = new Set();
-
 /** Similarity of word vectors above which two words count as a paraphrase. */
 const SIMILAR = 0.72;
-
 /** A typo or spelling variant of a name: "Zeria"/"Zeira", "Kelven"/"Kelvin". */
 export function nearSpelling(a: string, b: string): boolean {
   if (a.length < 4 || b.length < 4 || a[0] !== b[0]) return false;
@@ -448,7 +64,6 @@ export function nearSpelling(a: string, b: string): boolean {
   if (Math.abs(a.length - b.length) > limit) return false;
   return damerau(a, b, limit) <= limit;
 }
-
 function damerau(a: string, b: string, limit: number): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
     Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
@@ -467,7 +82,6 @@ function damerau(a: string, b: string, limit: number): number {
   }
   return d[a.length]![b.length]!;
 }
-
 /** A sentence read against a question. */
 export interface SentenceReading {
   /** Per question term, its best match in the sentence (0..1). */
@@ -494,7 +108,6 @@ export interface SentenceReading {
   /** The question's word and the sentence's opposite of it ("rise", "fell"). */
   opposite?: { asked: string; said: string };
 }
-
 /** Weighted share of the question's terms that `matches` covers. */
 export function coverageOf(terms: readonly QuestionTerm[], matches: readonly number[]): number {
   let got = 0;
@@ -505,7 +118,6 @@ export function coverageOf(terms: readonly QuestionTerm[], matches: readonly num
   });
   return total > 0 ? got / total : 0;
 }
-
 /** Reads one analysed sentence (offsets relative to `text`) against the question. */
 export function readSentence(
   q: ReadQuestion,
@@ -560,13 +172,11 @@ export function readSentence(
     missingNumbers,
   };
 }
-
 /** See `SentenceReading.roleSwap`. Only names within a few words of the sentence's verb count. */
 function swappedRole(q: ReadQuestion, tokens: readonly NlpToken[]): string | undefined {
   const word = swappedRelation(q, tokens) ?? swappedDoer(q, tokens);
   return word === undefined ? undefined : tokens.find((t) => t.word === word)?.text;
 }
-
 /**
  * "Who was *Bohemond's son*?" against "Bohemond, *Robert's son*": the sentence gives the noun
  * another owner and never this one, though it names this one.
@@ -581,7 +191,6 @@ function swappedRelation(q: ReadQuestion, tokens: readonly NlpToken[]): string |
       !stated.some((p) => p.noun === noun && p.owner === owner),
   )?.owner;
 }
-
 /** The folded name of the question whose part in the verb the sentence gives to another. */
 function swappedDoer(q: ReadQuestion, tokens: readonly NlpToken[]): string | undefined {
   if (!q.verb || q.namedRoles.length === 0) return undefined;
@@ -614,16 +223,8 @@ function swappedDoer(q: ReadQuestion, tokens: readonly NlpToken[]): string | und
     return passive && doer !== sentenceDoer && (sentenceDoer || doer);
   })?.word;
 }
-
-/** "had" in "had *built*" helps another verb; in "had *a* profound effect" it is the verb. */
-function isAuxiliaryUse(tokens: readonly NlpToken[], t: NlpToken): boolean {
-  const next = tokens[tokens.indexOf(t) + 1];
-  return next === undefined || next.pos === 'VERB' || next.pos === 'ADV' || next.pos === 'AUX';
-}
-
 /** How far (in tokens) from the verb a name may be and still be read as its subject or object. */
 const ROLE_WINDOW = 8;
-
 /** Whether a name or number of the question appears in the sentence (spelling-tolerant). */
 function namedIn(name: string, foldedText: string, tokens: readonly NlpToken[]): boolean {
   const n = name.toLowerCase();
@@ -637,13 +238,11 @@ function namedIn(name: string, foldedText: string, tokens: readonly NlpToken[]):
     })
   );
 }
-
 interface SpanCandidate {
   first: number;
   last: number;
   kindFit: number;
 }
-
 /** Candidate answer spans of the asked-for kind, scored by fit and closeness to the question's words. */
 function shortSpan(
   q: ReadQuestion,
@@ -699,7 +298,6 @@ function shortSpan(
   const end = tokens[best.last]!.end;
   return { start, end, text: text.slice(start, end), score: best.score, kindFit: best.kindFit };
 }
-
 /**
  * Where the span sits against the sentence's copy of the question's verb: a subject question
  * wants what comes before the verb, or after "by" in a passive ("patronised *by* Robert"); an
@@ -728,57 +326,6 @@ function roleFit(
   }
   return first > verbAt && first - verbAt <= 6 ? 0.25 : 0;
 }
-
-/**
- * The first token of the subject of the verb at `verbAt`: the first noun, name or pronoun after
- * the last verb before it (the clause's start) that does not follow a preposition; -1 if none.
- */
-function clauseSubject(tokens: readonly NlpToken[], verbAt: number): number {
-  let start = 0;
-  for (let i = verbAt - 1; i >= 0; i--) {
-    const t = tokens[i]!;
-    if (t.pos === 'VERB' || t.pos === 'SCONJ' || t.word === ';') {
-      start = i + 1;
-      break;
-    }
-  }
-  for (let i = start; i < verbAt; i++) {
-    const t = tokens[i]!;
-    if (t.pos !== 'NOUN' && t.pos !== 'PROPN' && t.pos !== 'PRON') continue;
-    if (afterPreposition(tokens, i)) {
-      // skip the rest of the prepositional phrase
-      while (i + 1 < verbAt && ['NOUN', 'PROPN', 'NUM'].includes(tokens[i + 1]!.pos)) i++;
-      continue;
-    }
-    return i;
-  }
-  return -1;
-}
-
-/**
- * The last token of the noun phrase starting at `from`, through possessives: the subject
- * "Jean's nephew Maciot de Bethencourt" is one phrase, headed at its end.
- */
-function subjectEnd(tokens: readonly NlpToken[], from: number): number {
-  let i = from;
-  for (;;) {
-    const next = tokens[i + 1];
-    if (!next) return i;
-    if (['NOUN', 'PROPN', 'ADJ', 'NUM'].includes(next.pos)) i++;
-    else if ((next.word === "'s" || next.word === '’s') && tokens[i + 2]) i += 2;
-    else if (next.word === 'of' || next.word === 'de' || next.word === 'van' || next.word === 'von')
-      i++;
-    else return i;
-  }
-}
-
-/** Whether the phrase starting at `first` is the object of a preposition ("at *the NPL*"). */
-function afterPreposition(tokens: readonly NlpToken[], first: number): boolean {
-  let i = first - 1;
-  while (i >= 0 && (tokens[i]!.pos === 'DET' || tokens[i]!.pos === 'ADJ')) i--;
-  return i >= 0 && tokens[i]!.pos === 'ADP';
-}
-
 /**
  * How well a span fits the noun the question names: "how many *days*" wants "63 days", "what
  * *organization*" a phrase headed by an organization-like noun, and a span right beside that
@@ -795,27 +342,21 @@ function focusFit(
     if (tokens[i]!.lemma === q.focus) return 0.3;
   return 0;
 }
-
 function isQuestionWord(q: ReadQuestion, t: NlpToken): boolean {
   return q.terms.some((term) => term.stem === t.stem || term.lemma === t.lemma);
 }
-
 function isSpanWord(t: NlpToken): boolean {
   return (
     t.pos !== 'PUNCT' && t.pos !== 'CCONJ' && t.pos !== 'ADP' && t.pos !== 'DET' && t.pos !== 'PRON'
   );
 }
-
 function isSpanEnd(t: NlpToken): boolean {
   return isSpanWord(t) && t.pos !== 'PART' && t.pos !== 'AUX';
 }
-
 /** A year as written in running text ("1191", "2009", "1980s"). */
 const YEAR = /^(1\d{3}|20\d{2})s?$/;
-
 /** Parts of speech that can head an answer phrase. */
 const HEAD_POS: ReadonlySet<string> = new Set(['NOUN', 'PROPN', 'NUM', 'SYM']);
-
 /** Prepositions before a name that mark it as a place ("fled *to* Normandy"). */
 const PLACE_PREPOSITIONS = new Set([
   'in',
@@ -827,9 +368,7 @@ const PLACE_PREPOSITIONS = new Set([
   'across',
   'throughout',
 ]);
-
 const UNIT_NOUN_POS = new Set(['NOUN']);
-
 function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
   const tokens = analysis.tokens;
   const out: SpanCandidate[] = [];
@@ -937,7 +476,6 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
   }
   return out;
 }
-
 /** A place preposition ("in", "to") or "<place noun> of" right before the phrase. */
 function afterPlaceWord(tokens: readonly NlpToken[], first: number): boolean {
   let i = first - 1;
@@ -947,10 +485,8 @@ function afterPlaceWord(tokens: readonly NlpToken[], first: number): boolean {
   if (PLACE_PREPOSITIONS.has(before.word)) return true;
   return before.word === 'of' && PLACE_NOUNS.has(tokens[i - 1]?.lemma ?? '');
 }
-
 /** Fit of a noun phrase whose head noun names the asked-for kind (WordNet's noun classes). */
 const NOUN_CLASS_FIT = 0.8;
-
 /**
  * Noun phrases: optional adjectives and numbers, then nouns ("the 13 natural reserves"), at
  * `fit`, or at what `headFit` gives for the phrase's last common noun when it gives something.

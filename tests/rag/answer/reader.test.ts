@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type WinkNlp from 'wink-nlp';
-import { nearSpelling, readQuestion, readSentence } from '../../../src/rag/answer/reader.js';
+import { readQuestion } from '../../../src/rag/answer/question.js';
+import { nearSpelling, readSentence } from '../../../src/rag/answer/reader.js';
 import { analyze, quickModel } from '../../../src/rag/nlp/english.js';
 import { isKnownPlace, placeRelation } from '../../../src/rag/nlp/gazetteer.js';
 import { antonymsOf, nounClassOf, relatedOf } from '../../../src/rag/nlp/wordnet.js';
@@ -197,6 +198,13 @@ describe('readQuestion', () => {
     ['Did the council approve the plan?', 'yesno'],
   ])('reads "%s" as asking for %s', (question, kind) => {
     expect(readQuestion(question).askedFor).toBe(kind);
+  });
+
+  it('counts the questions joined in one ("when and where" asks two), not a relative clause', () => {
+    expect(readQuestion('Who won the race, and when?').parts).toBe(2);
+    expect(readQuestion('Which leader spoke, and by how much did prices fall?').parts).toBe(2);
+    expect(readQuestion('Which leader who won the vote spoke first?').parts).toBe(1);
+    expect(readQuestion('When and where did the bridge open?').parts).toBe(2);
   });
 
   it('knows whether the question asks for the subject or the object of its verb', () => {

@@ -1,0 +1,83 @@
+/**
+ * Clause-level English on tagged tokens, shared by the question and sentence readers: who does
+ * a verb (the clause's subject, a passive's "by" agent), possessives ("Edgar's sister"), and
+ * whether a phrase sits inside a prepositional phrase.
+ */
+import type { NlpToken } from '../nlp/english.js';
+
+export function isPossessive(t: NlpToken | undefined): boolean {
+  return t !== undefined && (t.word === "'s" || t.word === '’s');
+}
+/** "X's [adjectives] noun" pairs, with X a name: the relations a text states. */
+export function possessivesOf(tokens: readonly NlpToken[]): Array<{ owner: string; noun: string }> {
+  const out: Array<{ owner: string; noun: string }> = [];
+  tokens.forEach((t, i) => {
+    if (!isPossessive(t) || tokens[i - 1]?.pos !== 'PROPN') return;
+    let j = i + 1;
+    while (tokens[j]?.pos === 'ADJ') j++;
+    if (tokens[j]?.pos === 'NOUN') out.push({ owner: tokens[i - 1]!.word, noun: tokens[j]!.lemma });
+  });
+  return out;
+}
+/** The verb at `at` is passive: a form of "be" just before it ("was conquered", "was then used"). */
+export function isPassiveAt(tokens: readonly NlpToken[], at: number): boolean {
+  const t = tokens[at]!;
+  if (t.word === t.lemma) return false;
+  for (let i = at - 1; i >= Math.max(0, at - 2); i--) {
+    if (tokens[i]!.lemma === 'be') return true;
+    if (tokens[i]!.pos !== 'ADV') return false;
+  }
+  return false;
+}
+/** "had" in "had *built*" helps another verb; in "had *a* profound effect" it is the verb. */
+export function isAuxiliaryUse(tokens: readonly NlpToken[], t: NlpToken): boolean {
+  const next = tokens[tokens.indexOf(t) + 1];
+  return next === undefined || next.pos === 'VERB' || next.pos === 'ADV' || next.pos === 'AUX';
+}
+/**
+ * The first token of the subject of the verb at `verbAt`: the first noun, name or pronoun after
+ * the last verb before it (the clause's start) that does not follow a preposition; -1 if none.
+ */
+export function clauseSubject(tokens: readonly NlpToken[], verbAt: number): number {
+  let start = 0;
+  for (let i = verbAt - 1; i >= 0; i--) {
+    const t = tokens[i]!;
+    if (t.pos === 'VERB' || t.pos === 'SCONJ' || t.word === ';') {
+      start = i + 1;
+      break;
+    }
+  }
+  for (let i = start; i < verbAt; i++) {
+    const t = tokens[i]!;
+    if (t.pos !== 'NOUN' && t.pos !== 'PROPN' && t.pos !== 'PRON') continue;
+    if (afterPreposition(tokens, i)) {
+      // skip the rest of the prepositional phrase
+      while (i + 1 < verbAt && ['NOUN', 'PROPN', 'NUM'].includes(tokens[i + 1]!.pos)) i++;
+      continue;
+    }
+    return i;
+  }
+  return -1;
+}
+/**
+ * The last token of the noun phrase starting at `from`, through possessives: the subject
+ * "Jean's nephew Maciot de Bethencourt" is one phrase, headed at its end.
+ */
+export function subjectEnd(tokens: readonly NlpToken[], from: number): number {
+  let i = from;
+  for (;;) {
+    const next = tokens[i + 1];
+    if (!next) return i;
+    if (['NOUN', 'PROPN', 'ADJ', 'NUM'].includes(next.pos)) i++;
+    else if ((next.word === "'s" || next.word === '’s') && tokens[i + 2]) i += 2;
+    else if (next.word === 'of' || next.word === 'de' || next.word === 'van' || next.word === 'von')
+      i++;
+    else return i;
+  }
+}
+/** Whether the phrase starting at `first` is the object of a preposition ("at *the NPL*"). */
+export function afterPreposition(tokens: readonly NlpToken[], first: number): boolean {
+  let i = first - 1;
+  while (i >= 0 && (tokens[i]!.pos === 'DET' || tokens[i]!.pos === 'ADJ')) i--;
+  return i >= 0 && tokens[i]!.pos === 'ADP';
+}
