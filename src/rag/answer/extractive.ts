@@ -361,7 +361,8 @@ function featuresOf(
     antonym: r.antonym && q.askedFor !== 'yesno' ? 1 : 0,
     roleSwap: r.roleSwap ? 1 : 0,
     kindMissing: STRICT_KINDS.has(q.askedFor) && (r.short?.kindFit ?? 0) < STRICT_KIND_FIT ? 1 : 0,
-    shortFound: r.short ? 1 : 0,
+    // A span of the asked-for thing (a name, a date…); a stated reason is not one.
+    shortFound: r.short && q.askedFor !== 'reason' ? 1 : 0,
     yesno: q.askedFor === 'yesno' ? 1 : 0,
   };
 }

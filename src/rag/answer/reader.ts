@@ -8,7 +8,7 @@
  * word vectors, opposites and related words from WordNet, place names from a gazetteer.
  */
 import type { WordVectors } from '../embeddings/wordvectors.js';
-import { isContent, properNounRuns, type Analysis, type NlpToken } from '../nlp/english.js';
+import { glued, isContent, properNounRuns, type Analysis, type NlpToken } from '../nlp/english.js';
 import { isKnownPlace, placeForms, placeRelation } from '../nlp/gazetteer.js';
 import { antonymsOf, nounClassOf } from '../nlp/wordnet.js';
 import {
@@ -251,14 +251,9 @@ function shortSpan(
   anchors: readonly number[],
   matches: readonly number[],
 ): SentenceReading['short'] {
-  if (
-    q.askedFor === 'yesno' ||
-    q.askedFor === 'reason' ||
-    q.askedFor === 'manner' ||
-    q.askedFor === 'open'
-  )
-    return undefined;
+  if (q.askedFor === 'yesno' || q.askedFor === 'manner' || q.askedFor === 'open') return undefined;
   const tokens = analysis.tokens;
+  if (q.askedFor === 'reason') return reasonSpan(q, text, tokens);
   const candidates = spanCandidates(q, analysis);
   const anchored = anchors
     .map((a, i) => ({ at: a, weight: q.terms[i]!.weight * matches[i]! }))
@@ -269,9 +264,19 @@ function shortSpan(
   for (const c of candidates) {
     // Trim question words off the edges ("the Normans' leader Rollo" → "Rollo").
     let { first, last } = c;
-    while (first <= last && (isQuestionWord(q, tokens[first]!) || !isSpanWord(tokens[first]!)))
+    // A piece written against its neighbour ("2A", "Anglo-Saxons") stays with it.
+    while (
+      first <= last &&
+      !glued(tokens, first + 1) &&
+      (isQuestionWord(q, tokens[first]!) || !isSpanWord(tokens[first]!))
+    )
       first++;
-    while (last >= first && (isQuestionWord(q, tokens[last]!) || !isSpanEnd(tokens[last]!))) last--;
+    while (
+      last >= first &&
+      !(last > first && glued(tokens, last)) &&
+      (isQuestionWord(q, tokens[last]!) || !isSpanEnd(tokens[last]!))
+    )
+      last--;
     if (first > last) continue;
     if (anchored.some((x) => x.at >= first && x.at <= last)) continue;
     const focus = focusFit(q, tokens, first, last);
@@ -298,6 +303,72 @@ function shortSpan(
   const end = tokens[best.last]!.end;
   return { start, end, text: text.slice(start, end), score: best.score, kindFit: best.kindFit };
 }
+/**
+ * The stated cause or purpose a "why" question asks for: a clause opened by "because", "due
+ * to", "in order to", "so that", "for fear of"…, or a purpose infinitive right after the
+ * sentence's copy of the question's verb ("emptied before winter *to clean them*"), up to the
+ * next comma. A clause that only points back ("because of this") is no answer.
+ */
+function reasonSpan(
+  q: ReadQuestion,
+  text: string,
+  tokens: readonly NlpToken[],
+): SentenceReading['short'] {
+  const verbAt = q.verb ? tokens.findIndex((t) => t.lemma === q.verb) : -1;
+  let best: { first: number; last: number; fit: number } | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const opener = CAUSE_OPENERS.find((words) => words.every((w, k) => tokens[i + k]?.word === w));
+    let fit = 0;
+    if (opener) fit = 1;
+    else if (
+      tokens[i]!.word === 'to' &&
+      tokens[i]!.pos === 'PART' &&
+      tokens[i + 1]?.pos === 'VERB' &&
+      !isQuestionWord(q, tokens[i + 1]!) &&
+      (i === 0 || (verbAt >= 0 && i > verbAt && i - verbAt <= PURPOSE_WINDOW))
+    )
+      fit = 0.7;
+    if (fit === 0) continue;
+    let last = i;
+    while (
+      last + 1 < tokens.length &&
+      last - i < REASON_MAX_TOKENS &&
+      !CLAUSE_END.has(tokens[last + 1]!.text)
+    )
+      last++;
+    // A clause may end on a particle ("silted *up*"), not on a joining word.
+    while (last > i && ['PUNCT', 'CCONJ', 'DET', 'SCONJ'].includes(tokens[last]!.pos)) last--;
+    const said = tokens.slice(i + (opener?.length ?? 1), last + 1);
+    if (
+      !said.some(
+        (t) => t.pos === 'NOUN' || t.pos === 'PROPN' || t.pos === 'VERB' || t.pos === 'ADJ',
+      )
+    )
+      continue;
+    if (!best || fit > best.fit) best = { first: i, last, fit };
+  }
+  if (!best) return undefined;
+  const start = tokens[best.first]!.start;
+  const end = tokens[best.last]!.end;
+  return { start, end, text: text.slice(start, end), score: best.fit, kindFit: best.fit };
+}
+/** Words that open a stated cause or purpose. */
+const CAUSE_OPENERS: readonly (readonly string[])[] = [
+  ['because'],
+  ['due', 'to'],
+  ['owing', 'to'],
+  ['thanks', 'to'],
+  ['in', 'order', 'to'],
+  ['so', 'as', 'to'],
+  ['so', 'that'],
+  ['for', 'fear'],
+  ['as', 'a', 'result', 'of'],
+];
+/** How many tokens after the verb a purpose infinitive may start. */
+const PURPOSE_WINDOW = 6;
+/** Longest stated reason kept as the short answer, in tokens. */
+const REASON_MAX_TOKENS = 14;
+const CLAUSE_END: ReadonlySet<string> = new Set([',', ';', ':', '.', '(', ')', '!', '?']);
 /**
  * Where the span sits against the sentence's copy of the question's verb: a subject question
  * wants what comes before the verb, or after "by" in a passive ("patronised *by* Robert"); an
@@ -340,6 +411,8 @@ function focusFit(
   if (!q.focus) return 0;
   for (let i = Math.max(0, first - 1); i <= Math.min(tokens.length - 1, last + 1); i++)
     if (tokens[i]!.lemma === q.focus) return 0.3;
+  // "the *outpost* of Charlesfort", "the *city* of Deabolis".
+  if (tokens[first - 1]?.word === 'of' && tokens[first - 2]?.lemma === q.focus) return 0.3;
   return 0;
 }
 function isQuestionWord(q: ReadQuestion, t: NlpToken): boolean {
@@ -355,6 +428,12 @@ function isSpanEnd(t: NlpToken): boolean {
 }
 /** A year as written in running text ("1191", "2009", "1980s"). */
 const YEAR = /^(1\d{3}|20\d{2})s?$/;
+/** Adjectives that, before a place name, name a part of it. */
+const REGION_WORDS: ReadonlySet<string> = new Set(
+  ['north', 'south', 'east', 'west', 'northeast', 'northwest', 'southeast', 'southwest']
+    .flatMap((w) => [w, `${w}ern`])
+    .concat(['central', 'upper', 'lower', 'inner', 'outer']),
+);
 /** Parts of speech that can head an answer phrase. */
 const HEAD_POS: ReadonlySet<string> = new Set(['NOUN', 'PROPN', 'NUM', 'SYM']);
 /** Prepositions before a name that mark it as a place ("fled *to* Normandy"). */
@@ -404,8 +483,13 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       (e) => (e.kind === 'DATE' || e.kind === 'TIME') && e.first <= b && e.last >= a,
     );
   const names = (fit: number, prefer?: (text: string) => boolean): void => {
-    for (const [a, b] of properNounRuns(tokens)) {
-      if (dated(a, b)) continue; // "Monday", "October" are times, not names
+    for (const [runStart, b] of properNounRuns(tokens)) {
+      if (dated(runStart, b)) continue; // "Monday", "October" are times, not names
+      // "*southern* Italy", "the *upper* Rhine": a compass word makes the name a region.
+      const a =
+        tokens[runStart - 1]?.pos === 'ADJ' && REGION_WORDS.has(tokens[runStart - 1]!.word)
+          ? runStart - 1
+          : runStart;
       const name = tokens
         .slice(a, b + 1)
         .map((t) => t.text)
@@ -443,6 +527,7 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       break;
     case 'name':
       names(1);
+      quoted(tokens, out, 0.95);
       break;
     case 'duration':
       entity(['DURATION'], 1);
@@ -469,13 +554,45 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       // "What organization…" when the sentence never says "organization": a name is the likely
       // answer ("*Woods Hole Research Center* results showed…").
       const focusUnsaid = q.focus !== undefined && !tokens.some((t) => t.lemma === q.focus);
-      names(focusUnsaid ? 0.95 : 0.8);
-      nounPhrases(tokens, out, 0.8);
+      // "What *organization*…", "which *tribe*…": the focus names people, a group or a place,
+      // so a proper name is the likely answer and a phrase headed by another kind of noun is not.
+      const focusClass = q.focus ? nounClassOf(q.focus) : undefined;
+      const namedKind = focusClass !== undefined && focusClass !== 'time';
+      names(
+        namedKind ? 1 : focusUnsaid ? 0.95 : 0.8,
+        focusClass === 'location' ? (n) => isKnownPlace(n) : undefined,
+      );
+      quoted(tokens, out, 0.9);
+      nounPhrases(
+        tokens,
+        out,
+        0.8,
+        namedKind ? (head) => (nounClassOf(head.lemma) === focusClass ? 0.8 : 0.5) : undefined,
+      );
       entity(['DATE', 'CARDINAL', 'MONEY', 'PERCENT', 'DURATION'], 0.7);
     }
   }
   return out;
 }
+/**
+ * A short phrase in quotation marks ("re-branded as *'Pick TV'*", "the *"It's Scotland's oil"*
+ * campaign"): a title, slogan or name the text sets apart. The marks must open before a word
+ * and close right after one, so an apostrophe of a possessive never opens one.
+ */
+function quoted(tokens: readonly NlpToken[], out: SpanCandidate[], fit: number): void {
+  for (let i = 0; i < tokens.length; i++) {
+    if (!QUOTES.has(tokens[i]!.text) || glued(tokens, i) || !glued(tokens, i + 1)) continue;
+    for (let j = i + 2; j <= i + 1 + QUOTED_MAX_TOKENS && j < tokens.length; j++) {
+      if (!QUOTES.has(tokens[j]!.text)) continue;
+      if (glued(tokens, j) && tokens.slice(i + 1, j).some(isContent))
+        out.push({ first: i + 1, last: j - 1, kindFit: fit });
+      break;
+    }
+  }
+}
+const QUOTES: ReadonlySet<string> = new Set(['"', "'", '“', '”', '‘', '’']);
+/** Longest quoted phrase taken as a name, in tokens. */
+const QUOTED_MAX_TOKENS = 8;
 /** A place preposition ("in", "to") or "<place noun> of" right before the phrase. */
 function afterPlaceWord(tokens: readonly NlpToken[], first: number): boolean {
   let i = first - 1;

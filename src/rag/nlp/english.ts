@@ -369,6 +369,15 @@ const NAME_PARTICLES = new Set([
   'du',
 ]);
 
+/** Whether token `i` is written right against the one before it (no space between). */
+export function glued(tokens: readonly NlpToken[], i: number): boolean {
+  const t = tokens[i];
+  return t !== undefined && i > 0 && t.start === tokens[i - 1]!.end;
+}
+/** A word or number written right against the token before it ("2" + "A" of "2A"). */
+function gluedWord(tokens: readonly NlpToken[], i: number): boolean {
+  return glued(tokens, i) && /^[\p{L}\p{N}]+$/u.test(tokens[i]!.text);
+}
 /** Runs of proper nouns (with name particles inside: "Bank of England"), as token ranges. */
 export function properNounRuns(tokens: readonly NlpToken[]): Array<[number, number]> {
   const runs: Array<[number, number]> = [];
@@ -380,7 +389,17 @@ export function properNounRuns(tokens: readonly NlpToken[]): Array<[number, numb
     }
     let j = i;
     for (;;) {
-      if (tokens[j + 1]?.pos === 'PROPN') j++;
+      if (gluedWord(tokens, j + 1)) j++;
+      // "Saint-Evroul", "Astra 2A": pieces the tokenizer split off a written-together name.
+      else if (
+        tokens[j + 1]?.text === '-' &&
+        glued(tokens, j + 1) &&
+        gluedWord(tokens, j + 2) &&
+        /^[\p{Lu}\p{N}]/u.test(tokens[j + 2]!.text) // not "Norman-educated"
+      )
+        j += 2;
+      else if (tokens[j + 1]?.pos === 'NUM' && gluedWord(tokens, j + 2)) j += 2;
+      else if (tokens[j + 1]?.pos === 'PROPN') j++;
       else if (NAME_PARTICLES.has(tokens[j + 1]?.word ?? '') && tokens[j + 2]?.pos === 'PROPN')
         j += 2;
       else break;

@@ -333,6 +333,58 @@ describe('readSentence', () => {
     expect(read('When did Otto return from exile?', returned).roleSwap).toBe(false);
   });
 
+  it('answers "why" with the stated cause or purpose, never a clause that only points back', () => {
+    expect(
+      read(
+        'Why is the canal drained each spring?',
+        'The canal is drained each spring to repair its locks, as the guild requires.',
+      ).short?.text,
+    ).toBe('to repair its locks');
+    expect(
+      read(
+        'Why did the mill close?',
+        'The mill closed in 1931, mostly because the river had silted up.',
+      ).short?.text,
+    ).toBe('because the river had silted up');
+    expect(
+      read('Why did the mill close?', 'Because of this, the mill closed in 1931.').short,
+    ).toBeUndefined();
+  });
+
+  it('keeps a name whole when the tokenizer splits it, and a compass word before a place', () => {
+    expect(
+      read(
+        'What rocket carried the probe?',
+        'The probe was carried into orbit by the Vega 3B rocket in 2019.',
+      ).short?.text,
+    ).toBe('Vega 3B');
+    expect(
+      read('Where did the weavers move?', 'In 1820 most of the weavers moved to northern Portugal.')
+        .short?.text,
+    ).toBe('northern Portugal');
+  });
+
+  it('takes a quoted title, a name after "<focus> of", and a name for an organization', () => {
+    expect(
+      read(
+        'What was the radio show renamed?',
+        "The show moved to a later slot in 1998 and was renamed 'Night Owls' in 2001.",
+      ).short?.text,
+    ).toBe('Night Owls');
+    expect(
+      read(
+        'What was the name of the first fort on the river?',
+        'In 1701 traders built the fort of Fairhaven on a bluff above the river.',
+      ).short?.text,
+    ).toBe('Fairhaven');
+    expect(
+      read(
+        'What organization measured the lake level?',
+        'A survey by the Lakeland Water Board measured the lake level at its lowest point.',
+      ).short?.text,
+    ).toBe('Lakeland Water Board');
+  });
+
   it('does not count a bare "in years" as a duration', () => {
     expect(
       read('How long did the strike last?', 'It was the worst strike in years.').short,
