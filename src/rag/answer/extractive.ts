@@ -12,7 +12,7 @@
 import { LRUCache } from 'lru-cache';
 import type { WordVectors } from '../embeddings/wordvectors.js';
 import { sentenceText } from '../chunk.js';
-import { analyze, type Analysis } from '../nlp/english.js';
+import { analyze, type Analysis, type NlpToken } from '../nlp/english.js';
 import { placeForms } from '../nlp/gazetteer.js';
 import { monthName, STOPWORDS, tokenize } from '../text.js';
 import { summarizeStory } from '../summarize.js';
@@ -53,6 +53,8 @@ interface Unit {
   span: Span;
   text: string;
   reading: SentenceReading;
+  /** The sentence's tokens (offsets into `text`). */
+  tokens: readonly NlpToken[];
   contextCoverage: number;
   /**
    * Coverage counting the article's title, outlet and date as part of every sentence: a
@@ -223,7 +225,7 @@ export class ExtractiveAnswerer implements Answerer {
       const sentences = passage.chunk.sentences.map((span) => {
         const text = sentenceText(passage.chunk, span);
         const analysis = this.analysisOf(`${passage.chunk.id}@${span.start}`, text);
-        return { span, text, reading: readSentence(q, text, analysis, vectors) };
+        return { span, text, analysis, reading: readSentence(q, text, analysis, vectors) };
       });
       const metaReading = meta.trim()
         ? readSentence(q, meta, this.analysisOf(`meta:${passage.chunk.articleId}`, meta), vectors)
@@ -255,6 +257,7 @@ export class ExtractiveAnswerer implements Answerer {
           span: s.span,
           text: s.text,
           reading: s.reading,
+          tokens: s.analysis.tokens,
           contextCoverage,
           headedCoverage,
           headedMatches,
@@ -360,6 +363,8 @@ function featuresOf(
     negationMismatch: r.negationMismatch && q.askedFor !== 'yesno' ? 1 : 0,
     antonym: r.antonym && q.askedFor !== 'yesno' ? 1 : 0,
     roleSwap: r.roleSwap ? 1 : 0,
+    otherSubject: r.otherSubject !== undefined ? 1 : 0,
+    numberElsewhere: r.numberElsewhere ? 1 : 0,
     kindMissing: STRICT_KINDS.has(q.askedFor) && (r.short?.kindFit ?? 0) < STRICT_KIND_FIT ? 1 : 0,
     // A span of the asked-for thing (a name, a date…); a stated reason is not one.
     shortFound: r.short && q.askedFor !== 'reason' ? 1 : 0,
@@ -374,6 +379,8 @@ function reasonFor(q: ReadQuestion, best: Unit): string | undefined {
   if (q.named.length > 0 && r.missingNamed > 0)
     return `nothing in it connects ${q.named.slice(0, 3).join(', ')} with the rest of the question`;
   if (r.swapped) return `it mentions ${r.swapped}, but not in the part the question gives`;
+  if (r.otherSubject) return `its closest sentence says that of ${r.otherSubject}`;
+  if (r.numberElsewhere) return 'its closest sentence ties that number to something else';
   if (r.opposite && q.askedFor !== 'yesno')
     return `its closest sentence says “${r.opposite.said}”, not “${r.opposite.asked}”`;
   if (r.negationMismatch && q.askedFor !== 'yesno')
@@ -409,7 +416,14 @@ function compose(
   units: Unit[],
 ): { answer: string; short: string | null; citations: Citation[] } {
   const cited = composeCited(
-    units.map((u) => ({ passage: u.passage, spans: [u.span], text: u.text })),
+    units.map((u) => {
+      const piece = answeringPart(q, u);
+      return {
+        passage: u.passage,
+        spans: [piece.span],
+        text: `${piece.cutBefore ? '… ' : ''}${piece.text}${piece.cutAfter ? ' …' : ''}`,
+      };
+    }),
   );
   let short: string | null = null;
   if (units.length === 1) {
@@ -427,6 +441,50 @@ function compose(
     citations: cited.citations,
   };
 }
+
+/**
+ * The part of a long sentence that answers: the clauses (between commas, semicolons, colons,
+ * dashes and brackets) holding the short answer and the words the question shares with it. A
+ * sentence of up to LONG_SENTENCE words is quoted whole, and so is one whose answering part
+ * would not be much shorter; the part is still a verbatim slice of the article.
+ */
+function answeringPart(
+  q: ReadQuestion,
+  u: Unit,
+): { span: Span; text: string; cutBefore: boolean; cutAfter: boolean } {
+  const whole = { span: u.span, text: u.text, cutBefore: false, cutAfter: false };
+  const words = (text: string): number => text.split(/\s+/).filter(Boolean).length;
+  if (q.askedFor === 'yesno' || words(u.text) <= LONG_SENTENCE) return whole;
+  const tokens = u.tokens;
+  const keep = u.reading.anchors.filter((a, i) => a >= 0 && u.reading.matches[i]! >= 0.5);
+  const short = u.reading.short;
+  if (short)
+    tokens.forEach((t, i) => {
+      if (t.start >= short.start && t.end <= short.end) keep.push(i);
+    });
+  if (keep.length === 0) return whole;
+  let first = Math.min(...keep);
+  let last = Math.max(...keep);
+  while (first > 0 && !CLAUSE_MARKS.has(tokens[first - 1]!.text)) first--;
+  while (last + 1 < tokens.length && !CLAUSE_MARKS.has(tokens[last + 1]!.text)) last++;
+  // The sentence's own closing mark stays with it.
+  if (last + 2 === tokens.length && tokens[last + 1]!.pos === 'PUNCT') last++;
+  const start = tokens[first]!.start;
+  const end = tokens[last]!.end;
+  const text = u.text.slice(start, end);
+  if (words(text) > CUT_SHARE * words(u.text) || words(text) < 6) return whole;
+  return {
+    span: { start: u.span.start + start, end: u.span.start + end },
+    text,
+    cutBefore: first > 0,
+    cutAfter: last < tokens.length - 1,
+  };
+}
+/** Sentences longer than this many words are cut to the part that answers. */
+const LONG_SENTENCE = 40;
+/** A cut is made only when the part keeps at most this share of the sentence's words. */
+const CUT_SHARE = 0.75;
+const CLAUSE_MARKS: ReadonlySet<string> = new Set([',', ';', ':', '(', ')', '—', '–']);
 
 /** Sentence units → "text [1] text [2]", one citation per distinct unit, numbered in order. */
 function composeCited(items: Array<{ passage: Passage; spans: Span[]; text: string }>): {

@@ -42,7 +42,8 @@ export function clauseSubject(tokens: readonly NlpToken[], verbAt: number): numb
   let start = 0;
   for (let i = verbAt - 1; i >= 0; i--) {
     const t = tokens[i]!;
-    if (t.pos === 'VERB' || t.pos === 'SCONJ' || t.word === ';') {
+    // A relative pronoun opens a clause of its own: "David, *whose* brother Alexander married".
+    if (t.pos === 'VERB' || t.pos === 'SCONJ' || t.word === ';' || RELATIVE.has(t.word)) {
       start = i + 1;
       break;
     }
@@ -59,6 +60,7 @@ export function clauseSubject(tokens: readonly NlpToken[], verbAt: number): numb
   }
   return -1;
 }
+const RELATIVE: ReadonlySet<string> = new Set(['whose', 'whom', 'which']);
 /**
  * The last token of the noun phrase starting at `from`, through possessives: the subject
  * "Jean's nephew Maciot de Bethencourt" is one phrase, headed at its end.

@@ -16,7 +16,7 @@ import {
   type NlpToken,
 } from '../nlp/english.js';
 import { relatedOf } from '../nlp/wordnet.js';
-import { isPossessive, possessivesOf } from './grammar.js';
+import { afterPreposition, isPossessive, possessivesOf } from './grammar.js';
 
 /** What kind of thing would answer the question. */
 export type AskedFor =
@@ -85,6 +85,10 @@ export interface NamedRole {
   doer: boolean;
   /** Followed by "'s": "*Edward's* son returned" — the son is the doer, not Edward. */
   possessor: boolean;
+  /** The subject of the active verb, right before it ("When did *Richard* flee"). */
+  subject: boolean;
+  /** The name's own words ("king", "david"), particles and short words left out. */
+  words: string[];
 }
 const JOINERS = new Set(['and', 'or', ';']);
 const WH = new Set(['who', 'whom', 'whose', 'what', 'which', 'when', 'where', 'why', 'how']);
@@ -290,7 +294,25 @@ function rolesOfNames(tokens: readonly NlpToken[], verb: string | undefined): Na
     const before = b < verbAt;
     const byAgent = !before && tokens[a - 1]?.word === 'by';
     const possessor = isPossessive(tokens[b + 1]);
-    return [{ word: head.word, doer: !possessor && (passive ? byAgent : before), possessor }];
+    const words = tokens
+      .slice(a, b + 1)
+      .filter((t) => t.pos === 'PROPN' && t.word.length >= 3)
+      .map((t) => t.word);
+    return [
+      {
+        word: head.word,
+        words,
+        doer: !possessor && (passive ? byAgent : before),
+        possessor,
+        // Right before the verb ("did *Richard* flee"), not a modifier ("the *Latin* version").
+        subject:
+          before &&
+          !passive &&
+          !possessor &&
+          !afterPreposition(tokens, a) &&
+          tokens.slice(b + 1, verbAt).every((t) => t.pos === 'ADV'),
+      },
+    ];
   });
 }
 /** Frequency-ranked rarity weight: common words ("make", "time") count less than rare ones. */

@@ -8,7 +8,14 @@
  * word vectors, opposites and related words from WordNet, place names from a gazetteer.
  */
 import type { WordVectors } from '../embeddings/wordvectors.js';
-import { glued, isContent, properNounRuns, type Analysis, type NlpToken } from '../nlp/english.js';
+import {
+  glued,
+  isContent,
+  numberValue,
+  properNounRuns,
+  type Analysis,
+  type NlpToken,
+} from '../nlp/english.js';
 import { isKnownPlace, placeForms, placeRelation } from '../nlp/gazetteer.js';
 import { antonymsOf, nounClassOf } from '../nlp/wordnet.js';
 import {
@@ -35,6 +42,8 @@ export function termMatch(
   vectors?: WordVectors | null,
 ): number {
   if (token.stem === term.stem || token.lemma === term.lemma || token.word === term.word) return 1;
+  const value = numberValue(term.word);
+  if (value !== undefined && value === numberValue(token.word)) return 1; // "3rd" and "third"
   if (term.numeric || /^\d/.test(token.word)) return 0;
   if (term.proper || token.pos === 'PROPN') {
     const related = placeRelation(term.word, token.word);
@@ -105,6 +114,16 @@ export interface SentenceReading {
   roleSwap: boolean;
   /** The name whose role is swapped, as the sentence writes it (for the refusal's wording). */
   swapped?: string;
+  /**
+   * The sentence gives the question's verb another named subject: "When did Richard flee?"
+   * against "Ethelred fled to Normandy"; as the sentence writes that subject.
+   */
+  otherSubject?: string;
+  /**
+   * A number of the question that the sentence ties to another verb: "What condenses at 54 K?"
+   * against "it condenses at 90 K and freezes at 54 K".
+   */
+  numberElsewhere: boolean;
   /** The question's word and the sentence's opposite of it ("rise", "fell"). */
   opposite?: { asked: string; said: string };
 }
@@ -152,13 +171,19 @@ export function readSentence(
   let opposite: SentenceReading['opposite'];
   q.terms.forEach((t, i) => {
     if (opposite || matches[i]! >= 1) return;
-    const said = tokens.find((tok) => antonymsOf(t.lemma).includes(tok.lemma));
+    const said = tokens.find(
+      (tok) =>
+        OPPOSABLE.has(tok.pos) && !isRelation(tok) && antonymsOf(t.lemma).includes(tok.lemma),
+    );
     if (said) opposite = { asked: t.word, said: said.text };
   });
   const antonym = opposite !== undefined;
   const short = shortSpan(q, text, analysis, anchors, matches);
   const swapped = swappedRole(q, tokens);
+  const otherSubject = otherSubjectOf(q, text, tokens);
   return {
+    numberElsewhere: numberElsewhere(q, tokens),
+    otherSubject,
     roleSwap: swapped !== undefined,
     swapped,
     opposite,
@@ -171,6 +196,15 @@ export function readSentence(
     missingNamed,
     missingNumbers,
   };
+}
+/** Parts of speech whose opposite flips a statement ("rose"/"fell", "strong"/"weak"). */
+const OPPOSABLE: ReadonlySet<string> = new Set(['ADJ', 'ADV', 'VERB', 'NOUN']);
+/**
+ * A noun for a person names a relation, not a claim: "Edgar's *sister* Margaret" says who
+ * Margaret's brother is rather than contradicting "brother".
+ */
+function isRelation(t: NlpToken): boolean {
+  return t.pos === 'NOUN' && nounClassOf(t.lemma) === 'person';
 }
 /** See `SentenceReading.roleSwap`. Only names within a few words of the sentence's verb count. */
 function swappedRole(q: ReadQuestion, tokens: readonly NlpToken[]): string | undefined {
@@ -223,6 +257,53 @@ function swappedDoer(q: ReadQuestion, tokens: readonly NlpToken[]): string | und
     return passive && doer !== sentenceDoer && (sentenceDoer || doer);
   })?.word;
 }
+/** See `SentenceReading.otherSubject`: each active copy of the verb has a named subject that is not the question's. */
+function otherSubjectOf(
+  q: ReadQuestion,
+  text: string,
+  tokens: readonly NlpToken[],
+): string | undefined {
+  const asked = q.namedRoles.find((r) => r.subject && r.words.length > 0);
+  if (!q.verb || !asked) return undefined;
+  let other: string | undefined;
+  for (let at = 0; at < tokens.length; at++) {
+    const t = tokens[at]!;
+    if (t.pos !== 'VERB' || t.lemma !== q.verb || isPassiveAt(tokens, at)) continue;
+    // "He appointed Robert … *and made* Ralph earl": a verb after "and" shares the first subject.
+    let before = at - 1;
+    while (tokens[before]?.pos === 'ADV' || tokens[before]?.pos === 'AUX') before--;
+    if (tokens[before]?.pos === 'CCONJ') return undefined;
+    const first = clauseSubject(tokens, at);
+    if (first < 0) return undefined;
+    // Everything from the subject to the verb: "developers Billings & Meyering acquired".
+    const phrase = tokens.slice(first, at);
+    const names = (t: NlpToken): boolean =>
+      asked.words.some(
+        (w) => w === t.word || placeRelation(w, t.word) > 0 || nearSpelling(w, t.word),
+      );
+    if (phrase.some(names)) return undefined;
+    if (!phrase.some((p) => p.pos === 'PROPN')) return undefined; // "he", "the army": unknown
+    other ??= text.slice(phrase[0]!.start, phrase.at(-1)!.end);
+  }
+  return other;
+}
+/** See `SentenceReading.numberElsewhere`. */
+function numberElsewhere(q: ReadQuestion, tokens: readonly NlpToken[]): boolean {
+  const numbers = q.named.filter((n) => /^\d[\d.,]*$/.test(n));
+  if (!q.verb || numbers.length === 0) return false;
+  if (!tokens.some((t) => t.pos === 'VERB' && t.lemma === q.verb)) return false;
+  return numbers.some((n) => {
+    const copies = tokens.flatMap((t, i) => (t.word === n ? [i] : []));
+    return (
+      copies.length > 0 &&
+      copies.every((at) => {
+        let v = at - 1;
+        while (v >= 0 && tokens[v]!.pos !== 'VERB') v--;
+        return v >= 0 && tokens[v]!.lemma !== q.verb;
+      })
+    );
+  });
+}
 /** How far (in tokens) from the verb a name may be and still be read as its subject or object. */
 const ROLE_WINDOW = 8;
 /** Whether a name or number of the question appears in the sentence (spelling-tolerant). */
@@ -234,7 +315,14 @@ function namedIn(name: string, foldedText: string, tokens: readonly NlpToken[]):
     parts.length > 0 &&
     parts.every((p) => {
       const forms = placeForms(p);
-      return tokens.some((t) => t.word === p || forms.has(t.word) || nearSpelling(p, t.word));
+      const value = numberValue(p);
+      return tokens.some(
+        (t) =>
+          t.word === p ||
+          forms.has(t.word) ||
+          nearSpelling(p, t.word) ||
+          (value !== undefined && numberValue(t.word) === value),
+      );
     })
   );
 }

@@ -6,20 +6,22 @@ import type { RefusalModel } from './refusal.js';
 
 export const FITTED_REFUSAL_MODEL: RefusalModel = {
   weights: {
-    coverage: 1.3311,
-    contextCoverage: 0.6615,
-    heaviestMissing: -0.7468,
-    missingNamedInSentence: -0.0544,
+    coverage: 0.9637,
+    contextCoverage: 0.8798,
+    heaviestMissing: -0.8295,
+    missingNamedInSentence: -0.0968,
     missingNamedAnywhere: 0,
     missingNumber: 0,
-    negationMismatch: -2.2061,
-    antonym: -0.5897,
-    roleSwap: -2.643,
+    negationMismatch: -2.5083,
+    antonym: -1.5104,
+    roleSwap: -2.6372,
+    otherSubject: -1.6875,
+    numberElsewhere: -1.4402,
     kindMissing: 0,
-    shortFound: -1.1521,
+    shortFound: -1.1223,
     yesno: 0,
   },
-  bias: 0.1925,
+  bias: 0.2544,
   fittedBy:
-    'npm run fit:refusal -- --dataset <squad2-dev> --split dev --write (200 decisions, 2026-12-01)',
+    'npm run fit:refusal -- --dataset <squad2-dev> --split dev --write (197 decisions, 2026-12-02)',
 };

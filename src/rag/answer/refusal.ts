@@ -16,6 +16,8 @@ export const REFUSAL_FEATURES = [
   'negationMismatch',
   'antonym',
   'roleSwap',
+  'otherSubject',
+  'numberElsewhere',
   'kindMissing',
   'shortFound',
   'yesno',

@@ -409,3 +409,70 @@ export function properNounRuns(tokens: readonly NlpToken[]): Array<[number, numb
   }
   return runs;
 }
+
+const UNITS = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+const ORDINAL_UNITS = [
+  'zeroth',
+  'first',
+  'second',
+  'third',
+  'fourth',
+  'fifth',
+  'sixth',
+  'seventh',
+  'eighth',
+  'ninth',
+  'tenth',
+  'eleventh',
+  'twelfth',
+  'thirteenth',
+  'fourteenth',
+  'fifteenth',
+  'sixteenth',
+  'seventeenth',
+  'eighteenth',
+  'nineteenth',
+];
+/** Number words and their values: "three" and "third" are 3, "twentieth" is 20. */
+const NUMBER_WORDS: ReadonlyMap<string, number> = new Map([
+  ...UNITS.map((w, i) => [w, i] as const),
+  ...ORDINAL_UNITS.map((w, i) => [w, i] as const),
+  ...TENS.flatMap((w, i) =>
+    w ? [[w, i * 10] as const, [`${w.slice(0, -1)}ieth`, i * 10] as const] : [],
+  ),
+  ['hundred', 100],
+  ['hundredth', 100],
+]);
+/**
+ * The value a single word writes, whether in digits or letters, cardinal or ordinal ("3", "3rd",
+ * "three", "third" are all 3), so that "the 3rd son" and "the third son" match; undefined for
+ * other words.
+ */
+export function numberValue(word: string): number | undefined {
+  const w = word.toLowerCase();
+  const digits = /^(\d+)(?:st|nd|rd|th)?$/.exec(w);
+  if (digits) return Number(digits[1]);
+  return NUMBER_WORDS.get(w);
+}

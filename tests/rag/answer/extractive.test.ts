@@ -222,6 +222,61 @@ describe('ExtractiveAnswerer on hand-built passages', () => {
   });
 });
 
+describe('ExtractiveAnswerer on a long sentence', () => {
+  const body =
+    'After a winter of storms that closed the coast road twice, flooded the lower town and cut ' +
+    'power to the harbour for nine days, the council, meeting in the old grain hall, voted on ' +
+    '12 March to build a sea wall of 800 metres, to be paid for by a regional grant, and asked ' +
+    'the engineers of the port authority to draw up plans by the end of the summer.';
+  const article = { id: 'wall', title: 'Sea wall', body, file: 'wall.txt' };
+  const chunks = chunkArticle(article, 2000);
+  const meta: ArticleMeta = {
+    id: 'wall',
+    title: 'Sea wall',
+    file: 'wall.txt',
+    chunks: 1,
+    chars: body.length,
+  };
+  const passages: Passage[] = chunks.map((chunk, i) => ({
+    n: i + 1,
+    chunk,
+    article: meta,
+    score: 1,
+  }));
+  const answerer = new ExtractiveAnswerer({ idf: () => 1 });
+
+  it('quotes only the clauses that answer, verbatim, marking what it left out', () => {
+    const answer = answerer.answerSync('When did the council vote to build a sea wall?', {
+      passages,
+    });
+    expect(answer.refused).toBe(false);
+    expect(answer.short).toBe('12 March');
+    const quote = answer.citations[0]!.quote;
+    expect(body).toContain(quote);
+    expect(quote).toContain('voted on 12 March to build a sea wall');
+    expect(quote.split(/\s+/).length).toBeLessThan(body.split(/\s+/).length * 0.75);
+    expect(answer.answer).toContain(`… ${quote} …`);
+  });
+
+  it('quotes a short sentence whole', () => {
+    const short = new ExtractiveAnswerer({ idf: () => 1 }).answerSync(
+      'How much did the work cost?',
+      {
+        passages: chunkArticle(
+          {
+            id: 'b',
+            title: 'B',
+            body: 'The mayor said the work cost 4 million euros.',
+            file: 'b.txt',
+          },
+          200,
+        ).map((chunk) => ({ n: 1, chunk, article: { ...meta, id: 'b' }, score: 1 })),
+      },
+    );
+    expect(short.citations[0]!.quote).toBe('The mayor said the work cost 4 million euros.');
+  });
+});
+
 describe('questions with several parts', () => {
   it('answers a long two-part question with a cited sentence for each part', async () => {
     const answer = await seed.engine.ask(

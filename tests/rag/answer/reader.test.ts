@@ -385,6 +385,33 @@ describe('readSentence', () => {
     ).toBe('Lakeland Water Board');
   });
 
+  it('notices another named subject for the verb, and a number tied to another verb', () => {
+    const fled = 'Because of the siege, Anselm fled to Brittany in 1204.';
+    expect(read('When did Otto flee to Brittany?', fled).otherSubject).toBe('Anselm');
+    expect(read('When did Anselm flee to Brittany?', fled).otherSubject).toBeUndefined();
+    // A verb after "and" shares the first clause's subject.
+    expect(
+      read('Who did Otto crown king?', 'He freed Anselm and crowned Bruno king.').otherSubject,
+    ).toBeUndefined();
+    const metal = 'The alloy softens at 410 K and melts at 650 K.';
+    expect(read('What melts at 410 K?', metal).numberElsewhere).toBe(true);
+    expect(read('What softens at 410 K?', metal).numberElsewhere).toBe(false);
+  });
+
+  it('matches an ordinal written in digits or in letters, and reads kin words as relations', () => {
+    expect(read("Who was the duke's third son?", "The duke's 3rd son was Anselm.").coverage).toBe(
+      1,
+    );
+    expect(read("Who was the duke's 3rd son?", "The duke's third son was Anselm.").coverage).toBe(
+      1,
+    );
+    expect(
+      read("Who was the duke's 3rd son?", "The duke's fourth son was Anselm.").coverage,
+    ).toBeLessThan(1);
+    expect(read("Who was Otto's brother?", "Otto's sister Ada married Bruno.").antonym).toBe(false);
+    expect(read('Why did the price rise?', 'The price fell after the harvest.').antonym).toBe(true);
+  });
+
   it('does not count a bare "in years" as a duration', () => {
     expect(
       read('How long did the strike last?', 'It was the worst strike in years.').short,
