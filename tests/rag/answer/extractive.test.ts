@@ -150,25 +150,24 @@ describe('the extractive answerer over the seed story', () => {
   });
 });
 
+/** One hand-written article as ranked passages. */
+function passagesOf(id: string, title: string, body: string, chunkSize: number): Passage[] {
+  const chunks = chunkArticle({ id, title, body, file: `${id}.txt` }, chunkSize);
+  const meta: ArticleMeta = {
+    id,
+    title,
+    file: `${id}.txt`,
+    chunks: chunks.length,
+    chars: body.length,
+  };
+  return chunks.map((chunk, i) => ({ n: i + 1, chunk, article: meta, score: 1 / (i + 1) }));
+}
+
 describe('ExtractiveAnswerer on hand-built passages', () => {
   const body =
     'The harbour bridge reopened on Friday after six weeks of repairs. Engineers replaced two cables. ' +
     'The mayor said the work cost 4 million euros.\nTraffic returned to normal by evening.';
-  const article = { id: 'bridge', title: 'Bridge reopens', body, file: 'bridge.txt' };
-  const chunks = chunkArticle(article, 200);
-  const meta: ArticleMeta = {
-    id: 'bridge',
-    title: 'Bridge reopens',
-    file: 'bridge.txt',
-    chunks: chunks.length,
-    chars: body.length,
-  };
-  const passages: Passage[] = chunks.map((chunk, i) => ({
-    n: i + 1,
-    chunk,
-    article: meta,
-    score: 1 / (i + 1),
-  }));
+  const passages = passagesOf('bridge', 'Bridge reopens', body, 200);
   const answerer = new ExtractiveAnswerer({ idf: () => 1 });
 
   it('quotes the sentence that holds the amount asked for', () => {
@@ -228,21 +227,7 @@ describe('ExtractiveAnswerer on a long sentence', () => {
     'power to the harbour for nine days, the council, meeting in the old grain hall, voted on ' +
     '12 March to build a sea wall of 800 metres, to be paid for by a regional grant, and asked ' +
     'the engineers of the port authority to draw up plans by the end of the summer.';
-  const article = { id: 'wall', title: 'Sea wall', body, file: 'wall.txt' };
-  const chunks = chunkArticle(article, 2000);
-  const meta: ArticleMeta = {
-    id: 'wall',
-    title: 'Sea wall',
-    file: 'wall.txt',
-    chunks: 1,
-    chars: body.length,
-  };
-  const passages: Passage[] = chunks.map((chunk, i) => ({
-    n: i + 1,
-    chunk,
-    article: meta,
-    score: 1,
-  }));
+  const passages = passagesOf('wall', 'Sea wall', body, 2000);
   const answerer = new ExtractiveAnswerer({ idf: () => 1 });
 
   it('quotes only the clauses that answer, verbatim, marking what it left out', () => {
@@ -262,15 +247,7 @@ describe('ExtractiveAnswerer on a long sentence', () => {
     const short = new ExtractiveAnswerer({ idf: () => 1 }).answerSync(
       'How much did the work cost?',
       {
-        passages: chunkArticle(
-          {
-            id: 'b',
-            title: 'B',
-            body: 'The mayor said the work cost 4 million euros.',
-            file: 'b.txt',
-          },
-          200,
-        ).map((chunk) => ({ n: 1, chunk, article: { ...meta, id: 'b' }, score: 1 })),
+        passages: passagesOf('b', 'B', 'The mayor said the work cost 4 million euros.', 200),
       },
     );
     expect(short.citations[0]!.quote).toBe('The mayor said the work cost 4 million euros.');
