@@ -234,14 +234,24 @@ export class ExtractiveAnswerer implements Answerer {
       const passageMatches = q.terms.map((_, i) =>
         Math.max(metaReading?.matches[i] ?? 0, ...sentences.map((s) => s.reading.matches[i]!)),
       );
-      for (const s of sentences) {
+      sentences.forEach((s, k) => {
         const contextMatches = s.reading.matches.map((m, i) =>
           Math.max(m, 0.8 * passageMatches[i]!),
         );
         const contextCoverage = coverageOf(q.terms, contextMatches);
-        const headedMatches = s.reading.matches.map((m, i) =>
-          Math.max(m, (metaReading?.matches[i] ?? 0) === 1 ? 0.8 : 0),
-        );
+        // "…the Warsaw Uprising began. *It* went on for 63 days": a name of the question the
+        // sentence refers back to, named by one of the two sentences before it.
+        const refersBack = refersBackTo(s.analysis.tokens);
+        const headedMatches = s.reading.matches.map((m, i) => {
+          const heading = (metaReading?.matches[i] ?? 0) === 1 ? 0.8 : 0;
+          const before =
+            refersBack &&
+            q.terms[i]!.proper &&
+            sentences.slice(Math.max(0, k - 2), k).some((p) => p.reading.matches[i] === 1)
+              ? REFERRED
+              : 0;
+          return Math.max(m, heading, before);
+        });
         const headedCoverage = coverageOf(q.terms, headedMatches);
         const strictMissing = STRICT_KINDS.has(q.askedFor) && !s.reading.short;
         const score =
@@ -264,7 +274,7 @@ export class ExtractiveAnswerer implements Answerer {
           contextMatches,
           score,
         });
-      }
+      });
     });
     return out.sort((a, b) => b.score - a.score || a.span.start - b.span.start);
   }
@@ -485,6 +495,26 @@ const LONG_SENTENCE = 40;
 /** A cut is made only when the part keeps at most this share of the sentence's words. */
 const CUT_SHARE = 0.75;
 const CLAUSE_MARKS: ReadonlySet<string> = new Set([',', ';', ':', '(', ')', '—', '–']);
+
+/** Match of a name the sentence refers back to with a pronoun or "the <noun>". */
+const REFERRED = 0.9;
+const REFERRING_PRONOUNS: ReadonlySet<string> = new Set([
+  'he',
+  'she',
+  'it',
+  'they',
+  'him',
+  'her',
+  'them',
+  'his',
+  'its',
+  'their',
+]);
+/** A third-person pronoun, or an opening "The/This <noun>", that points to something named before. */
+function refersBackTo(tokens: readonly NlpToken[]): boolean {
+  if (tokens.some((t) => t.pos === 'PRON' && REFERRING_PRONOUNS.has(t.word))) return true;
+  return ['the', 'this', 'these'].includes(tokens[0]?.word ?? '') && tokens[1]?.pos === 'NOUN';
+}
 
 /** Sentence units → "text [1] text [2]", one citation per distinct unit, numbered in order. */
 function composeCited(items: Array<{ passage: Passage; spans: Span[]; text: string }>): {

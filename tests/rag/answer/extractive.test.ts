@@ -254,6 +254,30 @@ describe('ExtractiveAnswerer on a long sentence', () => {
   });
 });
 
+describe('ExtractiveAnswerer on a sentence that refers back', () => {
+  const answerer = new ExtractiveAnswerer({ idf: () => 1 });
+  it('counts a name of the question that the sentence calls "it" after the one before named it', () => {
+    const body =
+      'The Harbour Strike began at the docks in early spring. ' +
+      'Planned to last a single day, it went on for 41 days.';
+    const answer = answerer.answerSync('How many days did the Harbour Strike last?', {
+      passages: passagesOf('strike', 'Docks', body, 1000),
+    });
+    expect(answer.refused).toBe(false);
+    expect(answer.short).toBe('41');
+    // Without the pointing word the earlier name does not carry over.
+    const unrelated = answerer.answerSync('How many days did the Harbour Strike last?', {
+      passages: passagesOf(
+        'strike2',
+        'Docks',
+        'The Harbour Strike began at the docks in early spring. Planned to last a single day, the ferry service ran for 41 days.',
+        1000,
+      ),
+    });
+    expect(unrelated.refused).toBe(true);
+  });
+});
+
 describe('questions with several parts', () => {
   it('answers a long two-part question with a cited sentence for each part', async () => {
     const answer = await seed.engine.ask(
