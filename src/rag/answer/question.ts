@@ -49,6 +49,8 @@ export interface QuestionTerm {
   numeric: boolean;
   /** Among the most frequent English words: too common to match by word-vector similarity. */
   common: boolean;
+  /** Written in capitals, as an abbreviation is ("SP", "NATO"). */
+  capitals: boolean;
   /** WordNet's synonyms (commonest sense) and derivations of the lemma ("necessary" → "necessity"). */
   related: ReadonlySet<string>;
 }
@@ -166,6 +168,7 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
       proper,
       numeric,
       common,
+      capitals: /^\p{Lu}{2,6}$/u.test(t.text),
       related,
     });
   });

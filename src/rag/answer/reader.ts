@@ -60,6 +60,10 @@ export function termMatch(
   if (sim !== undefined && sim >= SIMILAR) return Math.min(0.8, sim);
   return 0;
 }
+/** An abbreviation written in capitals ("SP", "NATO"). */
+const ABBREVIATION = /^\p{Lu}{2,6}$/u;
+/** Match of an abbreviation to the name whose initials spell it. */
+const ABBREVIATED = 0.9;
 /** Match of a WordNet synonym or derivation: strong, but below the word itself. */
 const RELATED = 0.8;
 /** Similarity of word vectors above which two words count as a paraphrase. */
@@ -157,9 +161,24 @@ export function readSentence(
       }
     });
   });
+  // "SP" for "Scottish Parliament": an abbreviation of the question spelled by a name's initials.
+  const initials = new Map<string, number>();
+  for (const [a, b] of properNounRuns(tokens)) {
+    const words = tokens.slice(a, b + 1).filter((t) => /^\p{Lu}/u.test(t.text));
+    if (words.length >= 2) initials.set(words.map((t) => t.word[0]).join(''), b);
+  }
+  q.terms.forEach((term, i) => {
+    const at = term.capitals ? initials.get(term.word) : undefined;
+    if (at !== undefined && matches[i]! < ABBREVIATED) {
+      matches[i] = ABBREVIATED;
+      anchors[i] = at;
+    }
+  });
   const coverage = coverageOf(q.terms, matches);
   const folded = text.toLowerCase();
-  const absent = q.named.filter((n) => !namedIn(n, folded, tokens));
+  const absent = q.named.filter(
+    (n) => !namedIn(n, folded, tokens) && !(ABBREVIATION.test(n) && initials.has(n.toLowerCase())),
+  );
   const missingNamed = absent.length;
   const missingNumbers = absent.filter((n) => /\d/.test(n)).length;
   // The sentence says the opposite when the question is negated and the sentence's matching
@@ -268,7 +287,7 @@ function otherSubjectOf(
   let other: string | undefined;
   for (let at = 0; at < tokens.length; at++) {
     const t = tokens[at]!;
-    if (t.pos !== 'VERB' || t.lemma !== q.verb || isPassiveAt(tokens, at)) continue;
+    if (!isQuestionVerb(q, t) || isPassiveAt(tokens, at)) continue;
     // "He appointed Robert … *and made* Ralph earl": a verb after "and" shares the first subject.
     let before = at - 1;
     while (tokens[before]?.pos === 'ADV' || tokens[before]?.pos === 'AUX') before--;
@@ -287,19 +306,30 @@ function otherSubjectOf(
   }
   return other;
 }
+/**
+ * A copy of the question's verb in the sentence: a verb of the same lemma, or a participle the
+ * tagger read as an adjective ("Malcolm *married* Margaret").
+ */
+function isQuestionVerb(q: ReadQuestion, t: NlpToken): boolean {
+  if (!q.verb) return false;
+  if (t.pos === 'VERB') return t.lemma === q.verb;
+  if (t.pos !== 'ADJ' || !/(ed|en)$/.test(t.word)) return false;
+  const stem = q.terms.find((term) => term.lemma === q.verb)?.stem;
+  return stem !== undefined && t.stem === stem;
+}
 /** See `SentenceReading.numberElsewhere`. */
 function numberElsewhere(q: ReadQuestion, tokens: readonly NlpToken[]): boolean {
   const numbers = q.named.filter((n) => /^\d[\d.,]*$/.test(n));
   if (!q.verb || numbers.length === 0) return false;
-  if (!tokens.some((t) => t.pos === 'VERB' && t.lemma === q.verb)) return false;
+  if (!tokens.some((t) => isQuestionVerb(q, t))) return false;
   return numbers.some((n) => {
     const copies = tokens.flatMap((t, i) => (t.word === n ? [i] : []));
     return (
       copies.length > 0 &&
       copies.every((at) => {
         let v = at - 1;
-        while (v >= 0 && tokens[v]!.pos !== 'VERB') v--;
-        return v >= 0 && tokens[v]!.lemma !== q.verb;
+        while (v >= 0 && tokens[v]!.pos !== 'VERB' && !isQuestionVerb(q, tokens[v]!)) v--;
+        return v >= 0 && !isQuestionVerb(q, tokens[v]!);
       })
     );
   });

@@ -393,9 +393,23 @@ describe('readSentence', () => {
     expect(
       read('Who did Otto crown king?', 'He freed Anselm and crowned Bruno king.').otherSubject,
     ).toBeUndefined();
+    // The tagger reads this "married" as an adjective; it is still the question's verb.
+    expect(
+      read('Who did Edgar marry?', "King Osric of Mercia married Edgar's sister Ada.").otherSubject,
+    ).toBe('King Osric of Mercia');
     const metal = 'The alloy softens at 410 K and melts at 650 K.';
     expect(read('What melts at 410 K?', metal).numberElsewhere).toBe(true);
     expect(read('What softens at 410 K?', metal).numberElsewhere).toBe(false);
+  });
+
+  it('matches an abbreviation to the name its initials spell', () => {
+    const r = read(
+      'What did the NHB fund?',
+      'The National Heritage Board funded the new roof of the chapel.',
+    );
+    expect(r.missingNamed).toBe(0);
+    expect(r.matches[0]).toBeGreaterThanOrEqual(0.9);
+    expect(read('What did the NHB fund?', 'The Harbour Board funded a roof.').missingNamed).toBe(1);
   });
 
   it('matches an ordinal written in digits or in letters, and reads kin words as relations', () => {
