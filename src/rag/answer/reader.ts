@@ -360,6 +360,8 @@ interface SpanCandidate {
   first: number;
   last: number;
   kindFit: number;
+  /** A run of proper nouns: what is left of it after trimming must still be written as a name. */
+  name?: boolean;
 }
 /** Candidate answer spans of the asked-for kind, scored by fit and closeness to the question's words. */
 function shortSpan(
@@ -396,6 +398,9 @@ function shortSpan(
     )
       last--;
     if (first > last) continue;
+    // "Japan's *new* Prime Minister" less the question's words is no name.
+    if (c.name && !tokens.slice(first, last + 1).some((t) => /^[\p{Lu}\p{N}]/u.test(t.text)))
+      continue;
     if (anchored.some((x) => x.at >= first && x.at <= last)) continue;
     const focus = focusFit(q, tokens, first, last);
     // "Many" left of "many rivers": a modifier alone answers only "what type of <focus>".
@@ -612,7 +617,7 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
         .slice(a, b + 1)
         .map((t) => t.text)
         .join(' ');
-      out.push({ first: a, last: b, kindFit: prefer?.(name) ? fit + 0.15 : fit });
+      out.push({ first: a, last: b, kindFit: prefer?.(name) ? fit + 0.15 : fit, name: true });
     }
   };
   switch (q.askedFor) {

@@ -426,6 +426,15 @@ describe('readSentence', () => {
     expect(read('Why did the price rise?', 'The price fell after the harvest.').antonym).toBe(true);
   });
 
+  it('does not answer "who" with what is left of a title once the question\'s words are trimmed', () => {
+    expect(
+      read(
+        "Who is Norland's new chief warden?",
+        'Talks stalled after Norland’s new Chief Warden, Ada Varga—long a critic of the plan—spoke.',
+      ).short?.text,
+    ).toBe('Ada Varga');
+  });
+
   it('does not count a bare "in years" as a duration', () => {
     expect(
       read('How long did the strike last?', 'It was the worst strike in years.').short,
