@@ -16,9 +16,9 @@ import {
 const FLOORS = {
   'seed-questions.jsonl': { answerAccuracy: 0.58, refusalAccuracy: 0.7, falseRefusalRate: 0.2 },
   'seed-questions-holdout.jsonl': {
-    answerAccuracy: 0.6,
+    answerAccuracy: 0.68,
     refusalAccuracy: 0.85,
-    falseRefusalRate: 0.33,
+    falseRefusalRate: 0.25,
   },
 } as const;
 

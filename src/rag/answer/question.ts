@@ -214,7 +214,7 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
 }
 /** Verbs that report speech or thought: what follows them is a statement, not a thing. */
 const REPORTING_VERBS = new Set(
-  'say tell ask urge describe think believe mean argue claim suggest respond react reply explain warn stress call describe view consider feel demand'.split(
+  'say tell ask urge describe think believe mean argue claim suggest respond react reply explain warn stress call describe view consider feel demand show demonstrate reveal indicate announce state insist note'.split(
     ' ',
   ),
 );
@@ -396,7 +396,19 @@ function askedForOf(tokens: readonly NlpToken[]): {
         return { askedFor: 'thing', focus: noun, whIndex };
       }
       // "What did X say / ask / think…": the answer is what was said, a clause, not a phrase.
-      if (tokens.some((t) => t.pos === 'VERB' && REPORTING_VERBS.has(t.lemma)))
+      // After "do" ("what do the figures *show*") the word is the verb, whatever the tagger says.
+      const doAsks = tokens[whIndex + 1]?.lemma === 'do';
+      if (tokens.some((t) => (t.pos === 'VERB' || doAsks) && REPORTING_VERBS.has(t.lemma)))
+        return { askedFor: 'open', whIndex };
+      // "What does the committee *do*?", "what did they do after the flood?": an action.
+      if (
+        tokens.some(
+          (t, i) =>
+            i > whIndex + 1 &&
+            t.lemma === 'do' &&
+            !['VERB', 'AUX'].includes(tokens[i + 1]?.pos ?? ''),
+        )
+      )
         return { askedFor: 'open', whIndex };
       return { askedFor: 'thing', whIndex };
     }

@@ -200,6 +200,13 @@ describe('readQuestion', () => {
     expect(readQuestion(question).askedFor).toBe(kind);
   });
 
+  it('reads "what does X do?" and "what do the figures show?" as open questions, not a thing', () => {
+    expect(readQuestion('What does the harbour committee do?').askedFor).toBe('open');
+    expect(readQuestion('What did the council do after the flood?').askedFor).toBe('open');
+    expect(readQuestion('What do the survey figures show?').askedFor).toBe('open');
+    expect(readQuestion('What did the council build after the flood?').askedFor).toBe('thing');
+  });
+
   it('counts the questions joined in one ("when and where" asks two), not a relative clause', () => {
     expect(readQuestion('Who won the race, and when?').parts).toBe(2);
     expect(readQuestion('Which leader spoke, and by how much did prices fall?').parts).toBe(2);
