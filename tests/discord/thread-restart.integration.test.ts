@@ -30,9 +30,12 @@ describe('a thread conversation after a restart', () => {
       content: `<@${h.discord.botUser.id}> ${opening}`,
       author: { id: snowflake() },
     });
+    // The first answer of a fresh bot loads the index and the English model: on a busy machine
+    // that takes longer than the stand-in's default wait.
     const created = await h.discord.waitForRequest(
       (r) =>
         r.method === 'POST' && r.path === `/channels/${GENERAL}/messages/${message.id}/threads`,
+      15_000,
     );
     const threadId = created.response.id as string;
     await waitForLog(h, (l) => l.msg === 'answered question' && l.channel === threadId);
