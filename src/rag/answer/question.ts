@@ -54,6 +54,8 @@ export interface QuestionTerm {
   /** WordNet's synonyms (commonest sense) and derivations of the lemma ("necessary" → "necessity"). */
   related: ReadonlySet<string>;
 }
+/** An abbreviation written in capitals ("SP", "NATO"). */
+export const ABBREVIATION = /^\p{Lu}{2,6}$/u;
 export interface ReadQuestion {
   text: string;
   analysis: Analysis;
@@ -168,7 +170,7 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
       proper,
       numeric,
       common,
-      capitals: /^\p{Lu}{2,6}$/u.test(t.text),
+      capitals: ABBREVIATION.test(t.text),
       related,
     });
   });

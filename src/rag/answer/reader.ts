@@ -28,6 +28,7 @@ import {
   subjectEnd,
 } from './grammar.js';
 import {
+  ABBREVIATION,
   COMMON_RANK,
   NUMBER_NOUNS,
   PLACE_NOUNS,
@@ -60,8 +61,6 @@ export function termMatch(
   if (sim !== undefined && sim >= SIMILAR) return Math.min(0.8, sim);
   return 0;
 }
-/** An abbreviation written in capitals ("SP", "NATO"). */
-const ABBREVIATION = /^\p{Lu}{2,6}$/u;
 /** Match of an abbreviation to the name whose initials spell it. */
 const ABBREVIATED = 0.9;
 /** Match of a WordNet synonym or derivation: strong, but below the word itself. */
@@ -163,7 +162,8 @@ export function readSentence(
   });
   // "SP" for "Scottish Parliament": an abbreviation of the question spelled by a name's initials.
   const initials = new Map<string, number>();
-  for (const [a, b] of properNounRuns(tokens)) {
+  const abbreviates = q.terms.some((t) => t.capitals) || q.named.some((n) => ABBREVIATION.test(n));
+  for (const [a, b] of abbreviates ? properNounRuns(tokens) : []) {
     const words = tokens.slice(a, b + 1).filter((t) => /^\p{Lu}/u.test(t.text));
     if (words.length >= 2) initials.set(words.map((t) => t.word[0]).join(''), b);
   }
@@ -284,6 +284,10 @@ function otherSubjectOf(
 ): string | undefined {
   const asked = q.namedRoles.find((r) => r.subject && r.words.length > 0);
   if (!q.verb || !asked) return undefined;
+  const names = (t: NlpToken): boolean =>
+    asked.words.some(
+      (w) => w === t.word || placeRelation(w, t.word) > 0 || nearSpelling(w, t.word),
+    );
   let other: string | undefined;
   for (let at = 0; at < tokens.length; at++) {
     const t = tokens[at]!;
@@ -296,10 +300,6 @@ function otherSubjectOf(
     if (first < 0) return undefined;
     // Everything from the subject to the verb: "developers Billings & Meyering acquired".
     const phrase = tokens.slice(first, at);
-    const names = (t: NlpToken): boolean =>
-      asked.words.some(
-        (w) => w === t.word || placeRelation(w, t.word) > 0 || nearSpelling(w, t.word),
-      );
     if (phrase.some(names)) return undefined;
     if (!phrase.some((p) => p.pos === 'PROPN')) return undefined; // "he", "the army": unknown
     other ??= text.slice(phrase[0]!.start, phrase.at(-1)!.end);
@@ -373,13 +373,13 @@ function shortSpan(
 ): SentenceReading['short'] {
   if (q.askedFor === 'yesno' || q.askedFor === 'manner' || q.askedFor === 'open') return undefined;
   const tokens = analysis.tokens;
-  if (q.askedFor === 'reason') return reasonSpan(q, text, tokens);
+  const verbAt = q.verb ? tokens.findIndex((t) => t.lemma === q.verb) : -1;
+  if (q.askedFor === 'reason') return reasonSpan(q, text, tokens, verbAt);
   const candidates = spanCandidates(q, analysis);
   const anchored = anchors
     .map((a, i) => ({ at: a, weight: q.terms[i]!.weight * matches[i]! }))
     .filter((x) => x.at >= 0 && x.weight > 0);
   const totalWeight = anchored.reduce((s, x) => s + x.weight, 0) || 1;
-  const verbAt = q.verb ? tokens.findIndex((t) => t.lemma === q.verb) : -1;
   let best: (SpanCandidate & { score: number }) | undefined;
   for (const c of candidates) {
     // Trim question words off the edges ("the Normans' leader Rollo" → "Rollo").
@@ -436,8 +436,8 @@ function reasonSpan(
   q: ReadQuestion,
   text: string,
   tokens: readonly NlpToken[],
+  verbAt: number,
 ): SentenceReading['short'] {
-  const verbAt = q.verb ? tokens.findIndex((t) => t.lemma === q.verb) : -1;
   let best: { first: number; last: number; fit: number } | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const opener = CAUSE_OPENERS.find((words) => words.every((w, k) => tokens[i + k]?.word === w));
