@@ -254,6 +254,32 @@ describe('ExtractiveAnswerer on a long sentence', () => {
   });
 });
 
+describe('ExtractiveAnswerer refusing a sentence that says it of something else', () => {
+  const answerer = new ExtractiveAnswerer({ idf: () => 1 });
+  it('names the other subject of the verb, or the other verb a number belongs to', () => {
+    const fled = answerer.answerSync('When did Otto flee to Brittany?', {
+      passages: passagesOf(
+        'siege',
+        'Keep',
+        'The siege lasted all winter. Otto stayed, and in 1204 Anselm fled to Brittany.',
+        1000,
+      ),
+    });
+    expect(fled.refused).toBe(true);
+    expect(fled.answer).toMatch(/says that of Anselm/);
+    const melts = answerer.answerSync('What melts at 410 K?', {
+      passages: passagesOf(
+        'alloy',
+        'Foundry',
+        'The alloy was cast in the old foundry. The alloy softens at 410 K and melts at 650 K.',
+        1000,
+      ),
+    });
+    expect(melts.refused).toBe(true);
+    expect(melts.answer).toMatch(/ties that number to something else/);
+  });
+});
+
 describe('ExtractiveAnswerer on a sentence that refers back', () => {
   const answerer = new ExtractiveAnswerer({ idf: () => 1 });
   it('counts a name of the question that the sentence calls "it" after the one before named it', () => {

@@ -404,6 +404,13 @@ describe('readSentence', () => {
     expect(
       read('Who did Edgar marry?', "King Osric of Mercia married Edgar's sister Ada.").otherSubject,
     ).toBe('King Osric of Mercia');
+    // "whose" opens a clause of its own: its subject is the brother, not the king.
+    expect(
+      read(
+        'Who did King Osric marry?',
+        'King Osric of Mercia, whose elder brother Aldwin had married Hild, ruled for ten years.',
+      ).otherSubject,
+    ).toMatch(/Aldwin/);
     const metal = 'The alloy softens at 410 K and melts at 650 K.';
     expect(read('What melts at 410 K?', metal).numberElsewhere).toBe(true);
     expect(read('What softens at 410 K?', metal).numberElsewhere).toBe(false);
