@@ -8,7 +8,8 @@
  * The model takes ~0.3 s to load, so it is loaded once, on first use, and shared.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { Module, createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { cachedBytes } from './cache.js';
 import type WinkNlp from 'wink-nlp';
@@ -111,32 +112,54 @@ interface CoreJson {
 }
 
 /**
- * The English model, assembled from the package's own parts with a quicker core loader. The
- * package's loader parses its 3 MB core JSON, copies it through a second stringify and parse, and
- * decodes the packed lexicon one character at a time: half of a CLI start-up. This one parses it
- * once and decodes with Buffer; the result is the same model (tests compare the two on text).
- * Undefined when the package's layout is not the one this was written against: the caller then
- * loads the package as published.
+ * The English model, assembled from the package's own parts with a quicker loader. The package's
+ * loader parses its 3 MB core JSON, copies it through a second stringify and parse, and decodes
+ * the packed lexicon one character at a time: half of a CLI start-up. This one reads the core,
+ * and the lemmatizer's WordNet exception lists, from a packed copy in the cache folder (built
+ * from the package on first use), and gives the sentiment step, which the pipe never runs, an
+ * empty machine instead of parsing its 400 kB. The result reads text exactly as the published
+ * model does (tests compare the two). Undefined when the package's layout is not the one this was
+ * written against, or its data cannot be read: the caller then loads the package as published.
  */
 export function quickModel(require: NodeJS.Require): Model | undefined {
   try {
     const dir = path.dirname(require.resolve(MODEL));
     const part = (file: string): unknown => require(path.join(dir, file));
     const coreFile = path.join(dir, 'languages', 'cur', 'models', 'eng-core-web-model.json');
-    const model = Object.create(null) as Record<string, unknown>;
+    if (!existsSync(coreFile)) return undefined;
     const version = (part('../package.json') as { version?: string }).version ?? 'unknown';
-    model.core = () => readCore(coreFile, version);
+    const packed = readPacked(dir, coreFile, version);
+    if (!packed) return undefined;
+    LEMMA_EXCEPTIONS.forEach((file, k) => {
+      const at = path.join(dir, file);
+      if (require.cache[at]) return;
+      const seeded = new Module(at);
+      seeded.filename = at;
+      seeded.exports = packed.exceptions[k];
+      seeded.loaded = true;
+      require.cache[at] = seeded;
+    });
+    const model = Object.create(null) as Record<string, unknown>;
+    // Each tagger built on this model reads its own core: the tagger adds words to it.
+    let unused: Packed | undefined = packed;
+    model.core = () => {
+      const next = unused ?? readPacked(dir, coreFile, version);
+      unused = undefined;
+      if (!next) throw new Error('the English model could not be read');
+      return readCore(next);
+    };
     for (const [name, file] of [
       ['sbd', 'load-sbd-model.js'],
       ['pos', 'load-pos-model.js'],
       ['ner', 'load-ner-model.js'],
       ['negation', 'load-negation-model.js'],
-      ['sa', 'load-sa-model.js'],
       ['metaCER', 'load-cer-meta-model.js'],
     ] as const) {
       model[name] = part(file);
       if (typeof model[name] !== 'function') return undefined;
     }
+    const saSetter = part('sa-setter.js');
+    model.sa = () => ({ machines: [EMPTY_MACHINE], setter: saSetter });
     model.featureFn = part('feature.js');
     const addons = Object.create(null) as Record<string, unknown>;
     addons.stem = part('porter-stemmer.js');
@@ -144,29 +167,36 @@ export function quickModel(require: NodeJS.Require): Model | undefined {
     addons.readabilityStats = part('readability-stats.js');
     addons.wordVectors = undefined;
     model.addons = addons;
-    if (!existsSync(coreFile)) return undefined;
     return model as unknown as Model;
   } catch {
     return undefined;
   }
 }
 
+/** The lemmatizer's WordNet exception lists ("went" → "go"), which it requires by these names. */
+const LEMMA_EXCEPTIONS = [
+  'wn-adjective-exceptions.js',
+  'wn-noun-exceptions.js',
+  'wn-verb-exceptions.js',
+] as const;
+
+/** A state machine that matches nothing, in the tagger's export format. */
+const EMPTY_MACHINE = JSON.stringify([100, 0, { 0: {} }, {}, {}, {}]);
+
 /**
  * A word → index lookup with the shape of a plain object (`hash[word]`, `hash[word] = i`) over
- * the model's 88k words: a binary search of the words in sorted order (an order kept in the cache
- * folder), with words the tagger adds later in a Map. Filling an object with the words took ~60 ms
- * of every CLI answer, a Map ~20 ms; reading the order takes under 1 ms.
+ * the model's 88k words: a binary search of the words in sorted order, with words the tagger adds
+ * later in a Map. Filling an object with the words took ~60 ms of every CLI answer, a Map ~20 ms.
  */
-function sortedLookup(list: readonly string[], version: string): Record<string, number> {
-  const size = list.length;
-  const order = lexemeOrder(list, version);
+function sortedLookup(words: PackedWords): Record<string, number> {
+  const { order, size } = words;
   const find = (word: string): number | undefined => {
     let lo = 0;
     let hi = size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const at = order[mid]!;
-      const w = list[at]!;
+      const w = words.at(at);
       if (w === word) return at;
       if (w < word) lo = mid + 1;
       else hi = mid;
@@ -185,48 +215,193 @@ function sortedLookup(list: readonly string[], version: string): Record<string, 
   });
 }
 
-/** Indices of `list` in code-unit order of their words: from the cache folder, else sorted now. */
-function lexemeOrder(list: readonly string[], version: string): Uint32Array {
-  const bytes = cachedBytes(
-    `wink-lexeme-order-${version}-${list.length}.bin`,
-    () => {
-      const order = Array.from({ length: list.length }, (_, i) => i);
-      order.sort((a, b) => (list[a]! < list[b]! ? -1 : list[a]! > list[b]! ? 1 : a - b));
-      return new Uint8Array(Uint32Array.from(order).buffer);
+/**
+ * The model's word list as the tagger uses it (`list[i]`, `list.length`, `list.push(word)`),
+ * each word cut from one string on demand: 88k separate strings cost ~30 ms to parse and as much
+ * again in garbage collection on every start.
+ */
+function wordList(words: PackedWords): string[] {
+  const added: string[] = [];
+  const { size } = words;
+  const push = (...more: string[]): number => added.push(...more) + size;
+  return new Proxy([] as string[], {
+    get: (target, key, receiver) => {
+      if (typeof key === 'string') {
+        const c = key.charCodeAt(0);
+        if (c >= 48 && c <= 57) {
+          const i = Number(key);
+          return i < size ? words.at(i) : added[i - size];
+        }
+        if (key === 'length') return size + added.length;
+        if (key === 'push') return push;
+      }
+      return Reflect.get(target, key, receiver) as unknown;
     },
-    (b) => b.byteLength === list.length * 4 && isOrdered(list, viewOrder(b)),
-  );
-  return viewOrder(bytes);
+  });
 }
 
-function viewOrder(bytes: Uint8Array): Uint32Array {
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return new Uint32Array(copy.buffer);
+/** The model's words, packed: one string, where each word starts, and their sorted order. */
+interface PackedWords {
+  size: number;
+  at(i: number): string;
+  /** Indices in code-unit order of their words. */
+  order: Uint32Array;
 }
 
-/** Spot-checks a cached order (every 97th pair and the ends): a stale or damaged file fails. */
-function isOrdered(list: readonly string[], order: Uint32Array): boolean {
+/** Spot-checks an order (every 97th pair and the ends): a stale or damaged one fails. */
+function isOrdered(words: PackedWords): boolean {
+  const { order } = words;
+  if (order.length !== words.size) return false;
   for (let i = 1; i < order.length; i += i < 2 || i > order.length - 3 ? 1 : 97) {
-    const a = list[order[i - 1]!];
-    const b = list[order[i]!];
-    if (a === undefined || b === undefined || !(a < b)) return false;
+    const a = order[i - 1]!;
+    const b = order[i]!;
+    if (a >= words.size || b >= words.size || !(words.at(a) < words.at(b))) return false;
   }
   return true;
 }
 
-/** Parses the core JSON and builds what the tagger needs: lexicon arrays and lookup hashes. */
-function readCore(file: string, version: string): CoreJson {
-  const core = JSON.parse(readFileSync(file, 'utf8')) as CoreJson;
-  const words = (packed: string | Uint32Array): Uint32Array => {
-    if (typeof packed !== 'string') return packed;
-    const bytes = Buffer.from(packed, 'base64');
-    const copy = new Uint8Array(bytes.byteLength);
-    copy.set(bytes);
-    return new Uint32Array(copy.buffer);
-  };
-  core.lexicon = words(core.lexicon);
-  core.xpansions = words(core.xpansions);
+/**
+ * The core model in the cache folder's binary form, every section starting on a 4-byte boundary:
+ * a magic, a digest, six lengths, then the core JSON without its word list and packed arrays (plus the
+ * lemmatizer's exception lists) in ASCII, so decoding it is a copy; the words as one string with
+ * their offsets and sorted order; the lexicon and expansions as raw 32-bit words. Parsing the
+ * published 3 MB JSON (UTF-8 decoding, 88k strings, base64) was the largest part of a CLI
+ * answer's start-up.
+ */
+const CORE_MAGIC = 'SBWINK02';
+const CORE_FIELDS = 6;
+/** A SHA-256 of everything after it follows the magic: a damaged byte anywhere is caught. */
+const DIGEST_BYTES = 32;
+
+/** What the packed form holds. */
+interface Packed {
+  core: CoreJson;
+  words: PackedWords;
+  exceptions: Array<Record<string, string>>;
+}
+
+/** The packed model, from the cache folder, else packed now (and saved when there is a folder). */
+function readPacked(dir: string, coreFile: string, version: string): Packed | undefined {
+  let read: Packed | undefined;
+  const bytes = cachedBytes(
+    `wink-core-${version}.bin`,
+    () => packCore(dir, coreFile),
+    (b) => (read = unpackCore(b)) !== undefined,
+  );
+  return read ?? unpackCore(bytes);
+}
+
+/** Bytes of `text` in latin1, padded with spaces to a multiple of 4. */
+function padded(text: string, encoding: 'latin1' | 'utf16le'): Buffer {
+  const bytes = Buffer.from(text, encoding);
+  const pad = (4 - (bytes.byteLength % 4)) % 4;
+  return pad === 0 ? bytes : Buffer.concat([bytes, Buffer.alloc(pad, 0x20)]);
+}
+
+/** Packs the published core JSON and the lemmatizer's exception lists into the cached form. */
+function packCore(dir: string, coreFile: string): Uint8Array {
+  const core = JSON.parse(readFileSync(coreFile, 'utf8')) as CoreJson & Record<string, unknown>;
+  const load = createRequire(coreFile);
+  const exceptions = LEMMA_EXCEPTIONS.map((file) => load(path.join(dir, file)) as unknown);
+  const lexicon = Buffer.from(core.lexicon as string, 'base64');
+  const xpansions = Buffer.from(core.xpansions as string, 'base64');
+  const list = core.features.lexeme!.list;
+  const order = Uint32Array.from(
+    Array.from({ length: list.length }, (_, i) => i).sort((a, b) =>
+      list[a]! < list[b]! ? -1 : list[a]! > list[b]! ? 1 : a - b,
+    ),
+  );
+  const offsets = new Uint32Array(list.length + 1);
+  for (let i = 0; i < list.length; i++) offsets[i + 1] = offsets[i]! + list[i]!.length;
+  const joined = list.join('');
+  const oneByte = !/[^\u0000-\u00ff]/.test(joined);
+  const chars = padded(joined, oneByte ? 'latin1' : 'utf16le');
+  const rest = { ...core, lexicon: '', xpansions: '', exceptions };
+  rest.features = { ...core.features, lexeme: { list: [] } };
+  const ascii = JSON.stringify(rest).replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  const header = padded(ascii, 'latin1');
+  const fields = Uint32Array.from([
+    header.byteLength,
+    oneByte ? 1 : 2,
+    chars.byteLength,
+    list.length,
+    lexicon.byteLength,
+    xpansions.byteLength,
+  ]);
+  const body = Buffer.concat([
+    new Uint8Array(fields.buffer),
+    header,
+    chars,
+    new Uint8Array(offsets.buffer),
+    new Uint8Array(order.buffer),
+    lexicon,
+    xpansions,
+  ]);
+  const digest = createHash('sha256').update(body).digest();
+  return Buffer.concat([Buffer.from(CORE_MAGIC, 'latin1'), digest, body]);
+}
+
+/** Reads the cached form back; undefined when it is cut short, damaged or of another layout. */
+function unpackCore(bytes: Uint8Array): Packed | undefined {
+  try {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const head = CORE_MAGIC.length + DIGEST_BYTES;
+    if (buf.byteLength < head + 4 * CORE_FIELDS) return undefined;
+    if (buf.toString('latin1', 0, CORE_MAGIC.length) !== CORE_MAGIC) return undefined;
+    const digest = createHash('sha256').update(buf.subarray(head)).digest();
+    if (!digest.equals(buf.subarray(CORE_MAGIC.length, head))) return undefined;
+    // A view where the section is aligned (a file read whole is), else a copy.
+    const u32 = (from: number, count: number): Uint32Array => {
+      if ((buf.byteOffset + from) % 4 === 0) {
+        return new Uint32Array(buf.buffer, buf.byteOffset + from, count);
+      }
+      const out = new Uint32Array(count);
+      new Uint8Array(out.buffer).set(buf.subarray(from, from + 4 * count));
+      return out;
+    };
+    const [headerLen = 0, charKind = 0, charsLen = 0, size = 0, lexLen = 0, xpLen = 0] = Array.from(
+      u32(head, CORE_FIELDS),
+    );
+    let at = head + 4 * CORE_FIELDS;
+    const total = at + headerLen + charsLen + 4 * (2 * size + 1) + lexLen + xpLen;
+    const aligned = [headerLen, charsLen, lexLen, xpLen].every((n) => n % 4 === 0);
+    if (total !== buf.byteLength || !aligned) return undefined;
+    const rest = JSON.parse(buf.toString('latin1', at, (at += headerLen))) as CoreJson & {
+      exceptions?: unknown;
+    };
+    const charsAt = at;
+    const offsets = u32((at += charsLen), size + 1);
+    const order = u32((at += 4 * (size + 1)), size);
+    at += 4 * size;
+    const units = offsets[size]!;
+    if (units * charKind > charsLen) return undefined;
+    const text = buf.toString(
+      charKind === 1 ? 'latin1' : 'utf16le',
+      charsAt,
+      charsAt + units * charKind,
+    );
+    const words: PackedWords = { size, order, at: (i) => text.slice(offsets[i], offsets[i + 1]) };
+    if (!isOrdered(words)) return undefined;
+    const { exceptions } = rest;
+    if (!Array.isArray(exceptions) || exceptions.length !== LEMMA_EXCEPTIONS.length) {
+      return undefined;
+    }
+    delete rest.exceptions;
+    rest.lexicon = u32(at, lexLen / 4);
+    rest.xpansions = u32(at + lexLen, xpLen / 4);
+    // The package builds these lists without a prototype: "constructor" is no exception.
+    const lists = exceptions.map((e) => Object.setPrototypeOf(e, null) as Record<string, string>);
+    return { core: rest, words, exceptions: lists };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds what the tagger needs from the packed core: lookup hashes and the word list. */
+function readCore({ core, words }: Packed): CoreJson {
   const indexOf = (list: readonly string[]): Record<string, number> => {
     const hash = Object.create(null) as Record<string, number>;
     for (let k = 0; k < list.length; k++) hash[list[k]!] = k;
@@ -246,9 +421,10 @@ function readCore(file: string, version: string): CoreJson {
     if (extra === 1) core.packing.efList.push(name);
   }
   const lexeme = core.features.lexeme!;
-  lexeme.hash = sortedLookup(lexeme.list, version);
-  lexeme.intrinsicSize = lexeme.list.length;
-  lexeme.index = lexeme.list.length;
+  lexeme.list = wordList(words);
+  lexeme.hash = sortedLookup(words);
+  lexeme.intrinsicSize = words.size;
+  lexeme.index = words.size;
   const clusters = core.features.posClusters!.list as unknown as Array<string | Set<number>>;
   for (let k = 0; k < clusters.length; k++) {
     clusters[k] = new Set(

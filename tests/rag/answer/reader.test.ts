@@ -111,8 +111,8 @@ describe('WordNet opposites', () => {
   });
 });
 
-describe('the English model with its word order cached', () => {
-  it('reads text the same from a fresh order, a cached one and a damaged one', async () => {
+describe('the English model packed in the cache folder', () => {
+  it('reads text the same from a fresh pack, a cached one and a damaged one', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'storybot-wink-'));
     const require = createRequire(import.meta.url);
     const winkNLP = require('wink-nlp') as typeof WinkNlp;
@@ -132,14 +132,22 @@ describe('the English model with its word order cached', () => {
     };
     try {
       const fresh = await read();
-      const files = readdirSync(dir).filter((f) => f.startsWith('wink-lexeme-order-'));
+      const files = readdirSync(dir).filter((f) => f.startsWith('wink-core-'));
       expect(files).toHaveLength(1);
       const file = path.join(dir, files[0]!);
       const size = readFileSync(file).byteLength;
       expect(await read()).toBe(fresh);
-      writeFileSync(file, Buffer.alloc(size, 7)); // right length, wrong order
+      const whole = readFileSync(file);
+      writeFileSync(file, Buffer.alloc(size, 7)); // right length, nothing right
       expect(await read()).toBe(fresh);
-      expect(readFileSync(file).equals(Buffer.alloc(size, 7))).toBe(false);
+      expect(readFileSync(file).equals(whole)).toBe(true);
+      writeFileSync(file, whole.subarray(0, size - 4096)); // cut short by a crash
+      expect(await read()).toBe(fresh);
+      expect(readFileSync(file).equals(whole)).toBe(true);
+      const shuffled = Buffer.from(whole);
+      shuffled.fill(0, size - 700_000, size - 200_000); // the word order and lexicon zeroed
+      writeFileSync(file, shuffled);
+      expect(await read()).toBe(fresh);
       const published = winkNLP(
         require('wink-eng-lite-web-model') as Parameters<typeof WinkNlp>[0],
         pipe,
@@ -184,6 +192,24 @@ describe('the English model', () => {
       ]);
     };
     expect(read(a)).toBe(read(b));
+  });
+
+  it("serves the lemmatizer the package's own exception lists from the packed copy", () => {
+    const require = createRequire(import.meta.url);
+    expect(quickModel(require)).toBeDefined();
+    const dir = path.dirname(require.resolve('wink-eng-lite-web-model'));
+    for (const kind of ['adjective', 'noun', 'verb']) {
+      const at = path.join(dir, `wn-${kind}-exceptions.js`);
+      const served = require(at) as Record<string, string>;
+      delete require.cache[at];
+      const published = require(at) as Record<string, string>;
+      require.cache[at]!.exports = served;
+      expect(Object.getPrototypeOf(served)).toBeNull();
+      expect(Object.keys(served).length).toBeGreaterThan(1000);
+      expect(JSON.stringify(Object.entries(served))).toBe(
+        JSON.stringify(Object.entries(published)),
+      );
+    }
   });
 });
 
