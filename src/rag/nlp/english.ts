@@ -261,15 +261,15 @@ function isOrdered(words: PackedWords): boolean {
 }
 
 /**
- * The core model in the cache folder's binary form, every section starting on a 4-byte boundary:
- * a magic, a digest, six lengths, then the core JSON without its word list and packed arrays (plus the
- * lemmatizer's exception lists) in ASCII, so decoding it is a copy; the words as one string with
- * their offsets and sorted order; the lexicon and expansions as raw 32-bit words. Parsing the
- * published 3 MB JSON (UTF-8 decoding, 88k strings, base64) was the largest part of a CLI
- * answer's start-up.
+ * The core model in the cache folder's binary form, every section starting on a 4-byte
+ * boundary: a magic, a digest, five lengths, then the core JSON without its word list and packed
+ * arrays (plus the lemmatizer's exception lists) in ASCII, so decoding it is a copy; the words as
+ * one Latin-1 string with their offsets and sorted order; the lexicon and expansions as raw
+ * 32-bit words. Parsing the published 3 MB JSON (UTF-8 decoding, 88k strings, base64) was the
+ * largest part of a CLI answer's start-up.
  */
-const CORE_MAGIC = 'SBWINK02';
-const CORE_FIELDS = 6;
+const CORE_MAGIC = 'SBWINK03';
+const CORE_FIELDS = 5;
 /** A SHA-256 of everything after it follows the magic: a damaged byte anywhere is caught. */
 const DIGEST_BYTES = 32;
 
@@ -311,12 +311,18 @@ function packCore(dir: string, coreFile: string): Uint8Array {
       list[a]! < list[b]! ? -1 : list[a]! > list[b]! ? 1 : a - b,
     ),
   );
+  // Words with a character past Latin-1 ("can’t": 651 of them) are kept in the header, so the
+  // rest is a one-byte string: half the bytes to read and to hold.
+  const wide: Record<number, string> = {};
   const offsets = new Uint32Array(list.length + 1);
-  for (let i = 0; i < list.length; i++) offsets[i + 1] = offsets[i]! + list[i]!.length;
-  const joined = list.join('');
-  const oneByte = !/[^\u0000-\u00ff]/.test(joined);
-  const chars = padded(joined, oneByte ? 'latin1' : 'utf16le');
-  const rest = { ...core, lexicon: '', xpansions: '', exceptions };
+  const narrow = list.map((word, i) => {
+    const latin1 = !/[^\u0000-\u00ff]/.test(word);
+    if (!latin1) wide[i] = word;
+    offsets[i + 1] = offsets[i]! + (latin1 ? word.length : 0);
+    return latin1 ? word : '';
+  });
+  const chars = padded(narrow.join(''), 'latin1');
+  const rest = { ...core, lexicon: '', xpansions: '', exceptions, wide };
   rest.features = { ...core.features, lexeme: { list: [] } };
   const ascii = JSON.stringify(rest).replace(
     /[\u0080-\uffff]/g,
@@ -325,7 +331,6 @@ function packCore(dir: string, coreFile: string): Uint8Array {
   const header = padded(ascii, 'latin1');
   const fields = Uint32Array.from([
     header.byteLength,
-    oneByte ? 1 : 2,
     chars.byteLength,
     list.length,
     lexicon.byteLength,
@@ -362,7 +367,7 @@ function unpackCore(bytes: Uint8Array): Packed | undefined {
       new Uint8Array(out.buffer).set(buf.subarray(from, from + 4 * count));
       return out;
     };
-    const [headerLen = 0, charKind = 0, charsLen = 0, size = 0, lexLen = 0, xpLen = 0] = Array.from(
+    const [headerLen = 0, charsLen = 0, size = 0, lexLen = 0, xpLen = 0] = Array.from(
       u32(head, CORE_FIELDS),
     );
     let at = head + 4 * CORE_FIELDS;
@@ -371,25 +376,29 @@ function unpackCore(bytes: Uint8Array): Packed | undefined {
     if (total !== buf.byteLength || !aligned) return undefined;
     const rest = JSON.parse(buf.toString('latin1', at, (at += headerLen))) as CoreJson & {
       exceptions?: unknown;
+      wide?: Record<number, string>;
     };
     const charsAt = at;
     const offsets = u32((at += charsLen), size + 1);
     const order = u32((at += 4 * (size + 1)), size);
     at += 4 * size;
     const units = offsets[size]!;
-    if (units * charKind > charsLen) return undefined;
-    const text = buf.toString(
-      charKind === 1 ? 'latin1' : 'utf16le',
-      charsAt,
-      charsAt + units * charKind,
-    );
-    const words: PackedWords = { size, order, at: (i) => text.slice(offsets[i], offsets[i + 1]) };
+    const wide = rest.wide;
+    if (units > charsLen || typeof wide !== 'object' || wide === null) return undefined;
+    const text = buf.toString('latin1', charsAt, charsAt + units);
+    const wordAt = (i: number): string => {
+      const from = offsets[i]!;
+      const to = offsets[i + 1]!;
+      return from === to ? (wide[i] ?? '') : text.slice(from, to);
+    };
+    const words: PackedWords = { size, order, at: wordAt };
     if (!isOrdered(words)) return undefined;
     const { exceptions } = rest;
     if (!Array.isArray(exceptions) || exceptions.length !== LEMMA_EXCEPTIONS.length) {
       return undefined;
     }
     delete rest.exceptions;
+    delete rest.wide;
     rest.lexicon = u32(at, lexLen / 4);
     rest.xpansions = u32(at + lexLen, xpLen / 4);
     // The package builds these lists without a prototype: "constructor" is no exception.
