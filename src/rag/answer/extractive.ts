@@ -385,7 +385,8 @@ function featuresOf(
 /** What the refusal says is missing. */
 function reasonFor(q: ReadQuestion, best: Unit): string | undefined {
   const r = best.reading;
-  if (STRICT_KINDS.has(q.askedFor) && !r.short) return kindMissingReason(q);
+  if (STRICT_KINDS.has(q.askedFor) && (r.short?.kindFit ?? 0) < STRICT_KIND_FIT)
+    return kindMissingReason(q);
   if (q.named.length > 0 && r.missingNamed > 0)
     return `nothing in it connects ${q.named.slice(0, 3).join(', ')} with the rest of the question`;
   if (r.swapped) return `it mentions ${r.swapped}, but not in the part the question gives`;

@@ -81,6 +81,13 @@ export interface ReadQuestion {
   possessives: Array<{ owner: string; noun: string }>;
   /** Questions joined in one ("Who won, *and when*?"): 1 for a single question. */
   parts: number;
+  /**
+   * "Who is *Xi*?", "Who were the *Normans*?": asks what a name is, so the answer describes it
+   * ("Chinese President") rather than naming someone else.
+   */
+  identity: boolean;
+  /** "How *many* tons…": asks for a count, which a percentage or a sum of money is not. */
+  counts: boolean;
 }
 /** A name of the question and its part in the question's verb. */
 export interface NamedRole {
@@ -212,7 +219,23 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     namedRoles,
     possessives,
     parts,
+    identity: asksIdentity(tokens, whIndex, askedFor),
+    counts:
+      tokens[whIndex]?.word === 'how' &&
+      tokens[whIndex + 1]?.word === 'many' &&
+      !(focus !== undefined && SHARE_NOUNS.has(focus)),
   };
+}
+
+/** Nouns that make "how many" ask for a share ("how many percent"), not a count. */
+const SHARE_NOUNS: ReadonlySet<string> = new Set(['percent', 'percentage', 'point']);
+
+/** See `ReadQuestion.identity`: "who" and a form of "be", then nothing but a proper name. */
+function asksIdentity(tokens: readonly NlpToken[], whIndex: number, askedFor: AskedFor): boolean {
+  if (askedFor !== 'person' || tokens[whIndex]?.word !== 'who') return false;
+  if (tokens[whIndex + 1]?.lemma !== 'be') return false;
+  const rest = tokens.slice(whIndex + 2).filter((t) => t.pos !== 'PUNCT' && t.pos !== 'DET');
+  return rest.length > 0 && rest.every((t) => t.pos === 'PROPN');
 }
 /** Verbs that report speech or thought: what follows them is a statement, not a thing. */
 const REPORTING_VERBS = new Set(

@@ -639,7 +639,9 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       entity(['CARDINAL'], 0.4);
       break;
     case 'number':
-      entity(['CARDINAL', 'MONEY', 'PERCENT'], 1);
+      // "How *many* tons": a count; "10%" or "$4 million" fits only "how much".
+      entity(q.counts ? ['CARDINAL'] : ['CARDINAL', 'MONEY', 'PERCENT'], 1);
+      if (q.counts) entity(['MONEY', 'PERCENT'], 0.3);
       entity(['DURATION'], 0.8);
       entity(['ORDINAL', 'DATE'], 0.5);
       // "How many *tons*": a count of something else ("10%") is a weak fit.
@@ -656,6 +658,12 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       entity(['DURATION'], 1);
       break;
     case 'person':
+      if (q.identity) {
+        // "Who is Xi?": what the sentence calls the name, not another name beside it.
+        descriptions(q, tokens, out, 1.1);
+        names(0.5);
+        break;
+      }
       names(0.9, (n) => !isKnownPlace(n));
       for (const c of out)
         if (PLACE_PREPOSITIONS.has(tokens[c.first - 1]?.word ?? '')) c.kindFit -= 0.3;
@@ -693,10 +701,80 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
         namedKind ? (head) => (nounClassOf(head.lemma) === focusClass ? 0.8 : 0.5) : undefined,
       );
       entity(['DATE', 'CARDINAL', 'MONEY', 'PERCENT', 'DURATION'], 0.7);
+      // "What is Rankine's *nationality*?", "what *language*": one capitalized word before a
+      // common noun inside the sentence ("a *Scottish* polymath", "*Irish* culture") names a
+      // people or a language.
+      if (q.focus && PEOPLE_NOUNS.has(q.focus))
+        tokens.forEach((t, i) => {
+          const proper = (t.pos === 'ADJ' || t.pos === 'PROPN') && /^\p{Lu}/u.test(t.text);
+          if (i > 0 && proper && tokens[i - 1]!.pos !== 'PROPN' && tokens[i + 1]?.pos === 'NOUN')
+            out.push({ first: i, last: i, kindFit: PEOPLE_FIT });
+        });
     }
   }
   return out;
 }
+/** Above a name's fit: a person's name beside "a Scottish polymath" is not a nationality. */
+const PEOPLE_FIT = 1.3;
+/** Focus nouns that a people's or a language's adjective answers. */
+const PEOPLE_NOUNS: ReadonlySet<string> = new Set([
+  'nationality',
+  'ethnicity',
+  'citizenship',
+  'language',
+  'culture',
+]);
+/**
+ * What a sentence calls a name of the question: the title written before it ("Chinese
+ * *President* Xi Jinping", "the island's despot Isaac Komnenos", "*Japan's new prime minister*,
+ * Sanae Takaichi"), an appositive after it ("Sanae Takaichi, *Japan's new prime minister*,") or
+ * what "is"/"was" makes it ("Xinhua is *China's state news agency*").
+ */
+function descriptions(
+  q: ReadQuestion,
+  tokens: readonly NlpToken[],
+  out: SpanCandidate[],
+  fit: number,
+): void {
+  const modifier = (t: NlpToken | undefined): boolean =>
+    t !== undefined && (DESCRIBING_POS.has(t.pos) || isPossessive(t)) && !isQuestionWord(q, t);
+  for (const [a, b] of properNounRuns(tokens)) {
+    let named = a;
+    while (named <= b && !isQuestionWord(q, tokens[named]!)) named++;
+    if (named > b) continue;
+    // Before: the run's words up to the name, less the name's own other parts ("Donald" of
+    // "President Donald Trump": a capitalized word that is no common noun), and the modifiers
+    // before the run.
+    let end = named;
+    while (end > a && tokens[end - 1]!.pos === 'PROPN' && !nounClassOf(tokens[end - 1]!.lemma))
+      end--;
+    // "Japan's new Prime Minister, Sanae Takaichi": the title may stand before a comma.
+    const stop = end === a && tokens[a - 1]?.text === ',' ? a - 1 : end;
+    let first = stop;
+    while (first > 0 && modifier(tokens[first - 1])) first--;
+    if (
+      first < stop &&
+      tokens.slice(first, stop).some((t) => t.pos === 'NOUN' || t.pos === 'PROPN')
+    )
+      out.push({ first, last: stop - 1, kindFit: fit });
+    // After: ", <phrase>," or "is <phrase>", up to the clause's end.
+    const next = tokens[b + 1];
+    const opens = next?.text === ',' ? b + 2 : next?.lemma === 'be' ? b + 2 : -1;
+    if (opens < 0) continue;
+    let last = opens;
+    while (last < tokens.length && last - opens < DESCRIPTION_MAX_TOKENS) {
+      const t = tokens[last]!;
+      if (CLAUSE_END.has(t.text) || t.pos === 'VERB' || t.pos === 'AUX' || t.pos === 'SCONJ') break;
+      last++;
+    }
+    last--;
+    if (last >= opens && tokens.slice(opens, last + 1).some((t) => t.pos === 'NOUN'))
+      out.push({ first: opens, last, kindFit: fit });
+  }
+}
+const DESCRIBING_POS: ReadonlySet<string> = new Set(['ADJ', 'NOUN', 'PROPN', 'NUM']);
+/** Longest appositive or predicate taken as a description, in tokens. */
+const DESCRIPTION_MAX_TOKENS = 10;
 /**
  * A short phrase in quotation marks ("re-branded as *'Pick TV'*", "the *"It's Scotland's oil"*
  * campaign"): a title, slogan or name the text sets apart. The marks must open before a word

@@ -109,10 +109,11 @@ export type NounClass = 'person' | 'group' | 'location' | 'time';
 
 /**
  * The class of `lemma`'s commonest noun sense when it names people ("worker", "duke"), a group
- * ("poor", "committee"), a place ("harbour", "province") or a time ("dawn"); else undefined.
+ * ("poor", "committee"), a place ("harbour", "province") or a time ("dawn"); else undefined,
+ * also when that sense is one named individual ("Brandt", "China").
  */
 export function nounClassOf(lemma: string): NounClass | undefined {
-  loadedClasses ??= table('noun-classes', extractNounClasses);
+  loadedClasses ??= table('common-noun-classes', extractNounClasses);
   return loadedClasses.get(lemma)[0] as NounClass | undefined;
 }
 
@@ -127,8 +128,11 @@ const LEXICOGRAPHER_FILES: Record<string, NounClass> = {
 /** Each noun lemma whose first sense lies in one of the classes above, with that class. */
 export function extractNounClasses(dictDir: string): LemmaMap {
   const fileOf = new Map<string, string>();
-  for (const line of databaseLines(dictDir, 'data.noun'))
-    fileOf.set(line.slice(0, 8), line.slice(9, 11));
+  for (const line of databaseLines(dictDir, 'data.noun')) {
+    // A named individual ("Brandt", "Ana": an instance of a class, pointer "@i") is a name, not
+    // a common noun that can title one.
+    if (!line.includes(' @i ')) fileOf.set(line.slice(0, 8), line.slice(9, 11));
+  }
   const out: LemmaMap = new Map();
   for (const line of databaseLines(dictDir, 'index.noun')) {
     const fields = line.trim().split(' ');

@@ -271,6 +271,54 @@ describe('readSentence', () => {
   const read = (question: string, sentence: string) =>
     readSentence(readQuestion(question), sentence, analyze(sentence));
 
+  it('answers a nationality or a language with the capitalized word that names it', () => {
+    expect(
+      read(
+        "What is Tomas Brandt's nationality?",
+        'The bridge was designed by Tomas Brandt, a Danish engineer.',
+      ).short?.text,
+    ).toBe('Danish');
+    expect(
+      read('What language did the settlers speak?', 'The settlers spoke a Flemish dialect at home.')
+        .short?.text,
+    ).toBe('Flemish');
+  });
+
+  it('answers "how many" with a count, never with a percentage or a sum of money', () => {
+    const q = 'How many tons of grain did the port ship?';
+    expect(read(q, 'The port shipped 4,000 tons of grain in May.').short?.text).toMatch(/^4,000/);
+    expect(read(q, 'The port shipped 10% more grain in May.').short?.kindFit ?? 0).toBeLessThan(
+      0.7,
+    );
+    expect(read(q, 'The port shipped grain worth $4 million.').short?.kindFit ?? 0).toBeLessThan(
+      0.7,
+    );
+    expect(read('How much did the grain cost?', 'The grain cost $4 million.').short?.text).toBe(
+      '$4 million',
+    );
+  });
+
+  it('answers "Who is <name>?" with what the sentence calls the name, not with another name', () => {
+    expect(readQuestion('Who is Ana Ruiz?').identity).toBe(true);
+    expect(readQuestion('Who is the mayor of Lisbon?').identity).toBe(false);
+    expect(readQuestion('Who met Ana Ruiz?').identity).toBe(false);
+    expect(
+      read('Who is Ruiz?', 'Harbour Mayor Ana Ruiz met engineer Tomas Brandt on Friday.').short
+        ?.text,
+    ).toBe('Harbour Mayor');
+    expect(
+      read('Who is Brandt?', 'Harbour Mayor Ana Ruiz met chief engineer Tomas Brandt on Friday.')
+        .short?.text,
+    ).toBe('chief engineer');
+    expect(
+      read('Who was Brandt?', 'Tomas Brandt, the port’s chief engineer, resigned in May.').short
+        ?.text,
+    ).toBe('port’s chief engineer');
+    expect(
+      read('Who is Ruiz?', 'The town’s new mayor, Ana Ruiz, spoke after the vote.').short?.text,
+    ).toBe('town’s new mayor');
+  });
+
   it('takes the span of the asked-for kind, not words of the question', () => {
     expect(
       read('When did the bridge reopen?', 'The bridge reopened on 4 May 2021.').short?.text,
