@@ -227,6 +227,23 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
   };
 }
 
+/**
+ * Where the question itself starts after a clause that sets a condition or a time: "*When rich
+ * countries trade with poor countries,* whose wages increase?", "*If the talks fail,* will
+ * tariffs rise?". 0 when it opens with the question.
+ */
+function mainClauseStart(tokens: readonly NlpToken[]): number {
+  if (!SUBORDINATORS.has(tokens[0]?.word ?? '')) return 0;
+  const comma = tokens.findIndex((t) => t.text === ',');
+  const next = tokens[comma + 1];
+  if (comma < 2 || !next) return 0;
+  const asks = WH.has(next.word) || next.pos === 'AUX' || AUXILIARY_LEMMAS.has(next.lemma);
+  return asks ? comma + 1 : 0;
+}
+const SUBORDINATORS: ReadonlySet<string> = new Set(
+  'when where if while after before once since although though unless until as'.split(' '),
+);
+
 /** Nouns that make "how many" ask for a share ("how many percent"), not a count. */
 const SHARE_NOUNS: ReadonlySet<string> = new Set(['percent', 'percentage', 'point']);
 
@@ -354,8 +371,9 @@ function askedForOf(tokens: readonly NlpToken[]): {
   focus?: string;
   whIndex: number;
 } {
-  const whIndex = tokens.findIndex((t) => WH.has(t.word));
-  const first = tokens[0];
+  const start = mainClauseStart(tokens);
+  const whIndex = tokens.findIndex((t, i) => i >= start && WH.has(t.word));
+  const first = tokens[start];
   if (whIndex < 0) {
     if (first && (first.pos === 'AUX' || AUXILIARY_LEMMAS.has(first.lemma)))
       return { askedFor: 'yesno', whIndex };

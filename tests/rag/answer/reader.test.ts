@@ -222,6 +222,10 @@ describe('readQuestion', () => {
     ['What is the name of the official?', 'name'],
     ['What did the mayor say about the budget?', 'open'],
     ['Did the council approve the plan?', 'yesno'],
+    // A clause that sets a time or a condition comes before the question itself.
+    ['When the port closed, who paid the workers?', 'person'],
+    ['If the talks fail, will tariffs rise?', 'yesno'],
+    ['Where, exactly, did the talks take place?', 'place'],
   ])('reads "%s" as asking for %s', (question, kind) => {
     expect(readQuestion(question).askedFor).toBe(kind);
   });
