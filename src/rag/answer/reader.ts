@@ -196,6 +196,7 @@ export function readSentence(
     );
     if (said) opposite = { asked: t.word, said: said.text };
   });
+  opposite ??= oppositeDirection(q, tokens, anchors);
   const antonym = opposite !== undefined;
   const short = shortSpan(q, text, analysis, anchors, matches);
   const swapped = swappedRole(q, tokens);
@@ -216,6 +217,63 @@ export function readSentence(
     missingNumbers,
   };
 }
+/**
+ * "Who fled *from* southern Italy?" against "fled *to* southern Italy": a word of the question
+ * that the sentence has behind the opposite preposition of direction or time.
+ */
+function oppositeDirection(
+  q: ReadQuestion,
+  tokens: readonly NlpToken[],
+  anchors: readonly number[],
+): SentenceReading['opposite'] {
+  const asked = q.analysis.tokens;
+  for (let k = 0; k < asked.length; k++) {
+    const opposite = OPPOSITE_PREPOSITIONS.get(asked[k]!.word);
+    if (!opposite) continue;
+    const object = objectAfter(asked, k);
+    const term = object < 0 ? -1 : q.terms.findIndex((t) => t.lemma === asked[object]!.lemma);
+    const at = term < 0 ? -1 : anchors[term]!;
+    if (at < 0) continue;
+    const before = prepositionBefore(tokens, at);
+    if (before >= 0 && tokens[before]!.word === opposite)
+      return { asked: asked[k]!.text, said: tokens[before]!.text };
+  }
+  return undefined;
+}
+/** The first noun or name after the preposition at `at`, past its modifiers; -1 if none. */
+function objectAfter(tokens: readonly NlpToken[], at: number): number {
+  for (let i = at + 1; i < tokens.length && i <= at + 1 + NOUN_PHRASE_REACH; i++) {
+    const t = tokens[i]!;
+    if (t.pos === 'NOUN' || t.pos === 'PROPN') return i;
+    if (!MODIFIER_POS.has(t.pos)) return -1;
+  }
+  return -1;
+}
+/** The preposition right before the noun phrase holding `at`; -1 if none. */
+function prepositionBefore(tokens: readonly NlpToken[], at: number): number {
+  for (let i = at - 1; i >= 0 && i >= at - 1 - NOUN_PHRASE_REACH; i--) {
+    const t = tokens[i]!;
+    if (t.pos === 'ADP') return i;
+    if (!MODIFIER_POS.has(t.pos) && t.pos !== 'NOUN' && t.pos !== 'PROPN') return -1;
+  }
+  return -1;
+}
+const MODIFIER_POS: ReadonlySet<string> = new Set(['DET', 'ADJ', 'NUM', 'PROPN']);
+/** Words between a preposition and the word of its phrase that the question shares. */
+const NOUN_PHRASE_REACH = 3;
+const OPPOSITE_PREPOSITIONS: ReadonlyMap<string, string> = new Map([
+  ['from', 'to'],
+  ['to', 'from'],
+  ['into', 'from'],
+  ['before', 'after'],
+  ['after', 'before'],
+  ['above', 'below'],
+  ['below', 'above'],
+  ['inside', 'outside'],
+  ['outside', 'inside'],
+  ['with', 'without'],
+  ['without', 'with'],
+]);
 /** Parts of speech whose opposite flips a statement ("rose"/"fell", "strong"/"weak"). */
 const OPPOSABLE: ReadonlySet<string> = new Set(['ADJ', 'ADV', 'VERB', 'NOUN']);
 /**

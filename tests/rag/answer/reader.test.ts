@@ -275,6 +275,17 @@ describe('readSentence', () => {
   const read = (question: string, sentence: string) =>
     readSentence(readQuestion(question), sentence, analyze(sentence));
 
+  it('reads the opposite preposition before a word of the question as an opposite', () => {
+    const s = 'Two ferries sailed from the old harbour to Lisbon before the storm.';
+    expect(read('Which ferries sailed to the old harbour?', s).opposite).toEqual({
+      asked: 'to',
+      said: 'from',
+    });
+    expect(read('What sailed after the storm?', s).antonym).toBe(true);
+    expect(read('Which ferries sailed from the old harbour?', s).antonym).toBe(false);
+    expect(read('Which ferries sailed to Lisbon?', s).antonym).toBe(false);
+  });
+
   it('answers a nationality or a language with the capitalized word that names it', () => {
     expect(
       read(
