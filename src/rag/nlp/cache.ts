@@ -13,6 +13,12 @@ export function setNlpCacheDir(dir: string | undefined): void {
   cacheDir = dir;
 }
 
+/** The cache folder's copy of `file` when there is a folder and the file is in it. */
+export function cachedPath(file: string): string | undefined {
+  const at = cacheDir ? path.join(cacheDir, file) : undefined;
+  return at && existsSync(at) ? at : undefined;
+}
+
 /**
  * The text of the derived table `file` (a name that carries the source package's version), read
  * from the cache folder when it is there and `complete` accepts it, else built by `build` and

@@ -9,25 +9,26 @@
  * The database is ~20 MB of text, so each table is extracted once and kept as a sorted text file
  * in the cache folder, searched in place.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { cachedTable, setNlpCacheDir } from './cache.js';
+import { cachedPath, cachedTable, setNlpCacheDir } from './cache.js';
 
 type LemmaMap = Map<string, string[]>;
 
 /**
  * An extracted table as the cache file keeps it: one line per lemma, "lemma<TAB>word…", sorted
- * by lemma. A lookup binary-searches the text itself (no parse of the whole table at start-up:
- * the CLI asks about a handful of words) and remembers the answer.
+ * by lemma. A lookup binary-searches the bytes (no parse of the whole table at start-up: the CLI
+ * asks about a handful of words) and remembers the answer. The bytes are the file itself, read a
+ * block at a time as a lookup needs them, or the table in memory.
  */
 class LemmaTable {
   private readonly seen = new Map<string, readonly string[]>();
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly bytes: TableBytes) {}
 
   static of(map: LemmaMap): LemmaTable {
-    return new LemmaTable(LemmaTable.serialize(map));
+    return new LemmaTable(inMemory(LemmaTable.serialize(map)));
   }
 
   /**
@@ -54,28 +55,98 @@ class LemmaTable {
     return found;
   }
 
+  /**
+   * Binary search over byte positions: each probe reads the first whole line starting at or
+   * after the middle. Lines starting before `lo` sort before `lemma`; from `hi` on, after it.
+   */
   private find(lemma: string): readonly string[] {
-    const text = this.text;
     let lo = 0;
-    let hi = text.length;
+    let hi = this.bytes.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const start = text.lastIndexOf('\n', mid - 1) + 1;
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      if (start < lo) {
-        lo = end + 1; // the line began before the range: only lines after it remain
+      const line = this.lineFrom(mid);
+      if (!line || line.start >= hi) {
+        hi = mid; // no line starts in [mid, hi)
         continue;
       }
-      const tab = text.indexOf('\t', start);
-      const key = text.slice(start, tab < 0 || tab > end ? end : tab);
-      if (key === lemma) return tab < 0 || tab > end ? [] : text.slice(tab + 1, end).split('\t');
-      if (byCodeUnit(key, lemma) < 0) lo = end + 1;
-      else hi = start;
+      const tab = line.text.indexOf('\t');
+      const key = tab < 0 ? line.text : line.text.slice(0, tab);
+      if (key === lemma) return tab < 0 ? [] : line.text.slice(tab + 1).split('\t');
+      if (byCodeUnit(key, lemma) < 0) lo = line.end + 1;
+      else hi = mid;
     }
     return [];
   }
+
+  /** The first line starting at or after byte `at`, and where it starts and ends. */
+  private lineFrom(at: number): { start: number; end: number; text: string } | undefined {
+    const start = at === 0 ? 0 : this.newlineFrom(at - 1) + 1;
+    if (start === 0 && at !== 0) return undefined;
+    const end = this.newlineFrom(start);
+    if (end < 0) return undefined;
+    return { start, end, text: this.bytes.read(start, end - start).toString('utf8') };
+  }
+
+  /** Position of the first newline at or after `from`, or -1. */
+  private newlineFrom(from: number): number {
+    for (let at = from; at < this.bytes.size; at += SCAN_BYTES) {
+      const i = this.bytes.read(at, SCAN_BYTES).indexOf(NEWLINE);
+      if (i >= 0) return at + i;
+    }
+    return -1;
+  }
 }
+const NEWLINE = 0x0a;
+const SCAN_BYTES = 256;
+
+/** A table's bytes: `read` returns up to `length` of them from `at`. */
+interface TableBytes {
+  readonly size: number;
+  read(at: number, length: number): Buffer;
+}
+
+function inMemory(text: string): TableBytes {
+  const buf = Buffer.from(text, 'utf8');
+  return { size: buf.length, read: (at, length) => buf.subarray(at, at + length) };
+}
+
+/**
+ * A table file read in aligned blocks, the last few kept: a lookup reads a few dozen bytes near
+ * each of ~20 probes instead of the whole 1.5 MB file. The file stays open for the process.
+ */
+function onDisk(file: string): TableBytes | undefined {
+  const fd = openSync(file, 'r');
+  const size = fstatSync(fd).size;
+  const blocks = new Map<number, Buffer>();
+  const block = (n: number): Buffer => {
+    let b = blocks.get(n);
+    if (!b) {
+      b = Buffer.allocUnsafe(BLOCK_BYTES);
+      b = b.subarray(0, readSync(fd, b, 0, BLOCK_BYTES, n * BLOCK_BYTES));
+      if (blocks.size >= KEPT_BLOCKS) blocks.delete(blocks.keys().next().value!);
+      blocks.set(n, b);
+    }
+    return b;
+  };
+  const read = (at: number, length: number): Buffer => {
+    const end = Math.min(size, at + length);
+    const first = Math.floor(at / BLOCK_BYTES);
+    const last = Math.floor(Math.max(at, end - 1) / BLOCK_BYTES);
+    const from = at - first * BLOCK_BYTES;
+    if (first === last) return block(first).subarray(from, from + (end - at));
+    const parts: Buffer[] = [];
+    for (let n = first; n <= last; n++) parts.push(block(n));
+    return Buffer.concat(parts).subarray(from, from + (end - at));
+  };
+  // A file cut short by a crash does not end its last line: built again by the caller.
+  if (size === 0 || read(size - 1, 1)[0] !== NEWLINE) {
+    closeSync(fd);
+    return undefined;
+  }
+  return { size, read };
+}
+const BLOCK_BYTES = 4096;
+const KEPT_BLOCKS = 64;
 
 function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -88,7 +159,7 @@ export const setWordnetCacheDir = setNlpCacheDir;
 
 /** Lemmas that WordNet lists as opposites of `lemma` (lowercase, spaces for multiword). */
 export function antonymsOf(lemma: string): readonly string[] {
-  loaded ??= table('antonyms', extractAntonyms);
+  loaded ??= table('antonyms', extractAntonyms, true);
   return loaded.get(lemma);
 }
 
@@ -98,7 +169,7 @@ export function antonymsOf(lemma: string): readonly string[] {
  * parts of speech ("necessary" ~ "necessity", "prove" ~ "proof").
  */
 export function relatedOf(lemma: string): readonly string[] {
-  loadedRelated ??= table('related', extractRelated);
+  loadedRelated ??= table('related', extractRelated, true);
   return loadedRelated.get(lemma);
 }
 
@@ -113,7 +184,7 @@ export type NounClass = 'person' | 'group' | 'location' | 'time';
  * also when that sense is one named individual ("Brandt", "China").
  */
 export function nounClassOf(lemma: string): NounClass | undefined {
-  loadedClasses ??= table('common-noun-classes', extractNounClasses);
+  loadedClasses ??= table('common-noun-classes', extractNounClasses, false);
   return loadedClasses.get(lemma)[0] as NounClass | undefined;
 }
 
@@ -144,8 +215,12 @@ export function extractNounClasses(dictDir: string): LemmaMap {
   return out;
 }
 
-/** One extracted table: read from the cache folder, or extracted from the database and saved. */
-function table(name: string, extract: (dictDir: string) => LemmaMap): LemmaTable {
+/**
+ * One extracted table: from the cache folder, or extracted from the database and saved. With
+ * `inPlace` a cached table is searched in its file (a few lookups: the question's words); else it
+ * is read whole (many lookups: every noun of the sentences read).
+ */
+function table(name: string, extract: (dictDir: string) => LemmaMap, inPlace: boolean): LemmaTable {
   const require = createRequire(import.meta.url);
   let dictDir: string;
   let version: string;
@@ -156,12 +231,22 @@ function table(name: string, extract: (dictDir: string) => LemmaMap): LemmaTable
   } catch {
     return LemmaTable.of(new Map());
   }
+  const file = `wordnet-${name}-${version}.words.tsv`;
+  const cached = inPlace ? cachedPath(file) : undefined;
+  if (cached) {
+    try {
+      const bytes = onDisk(cached);
+      if (bytes) return new LemmaTable(bytes);
+    } catch {
+      // unreadable: built again below
+    }
+  }
   const text = cachedTable(
-    `wordnet-${name}-${version}.words.tsv`,
+    file,
     () => LemmaTable.serialize(extract(dictDir)),
     (t) => t.endsWith('\n'),
   );
-  return new LemmaTable(text);
+  return new LemmaTable(inMemory(text));
 }
 
 const POS_FILES = { n: 'noun', v: 'verb', a: 'adj', s: 'adj', r: 'adv' } as const;

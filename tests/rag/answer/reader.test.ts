@@ -85,6 +85,19 @@ describe('WordNet opposites', () => {
       expect(again.antonymsOf(`${middle!}zz`)).toEqual([]);
       expect(again.antonymsOf('\u0000')).toEqual([]);
       expect(again.antonymsOf('\uffff')).toEqual([]);
+      // Searched in its file: every line found, and nothing between two lines.
+      for (let k = 0; k < lines.length; k += 29) {
+        const [lemma, ...words] = lines[k]!.split('\t');
+        expect(again.antonymsOf(lemma!)).toEqual(words);
+        expect(again.antonymsOf(`${lemma!}\u0001`)).toEqual([]);
+      }
+      // A file cut off mid-line is not searched but built again.
+      writeFileSync(path.join(dir, file), lines.slice(0, 10).join('\n').slice(0, -3));
+      vi.resetModules();
+      const rebuilt = await import('../../../src/rag/nlp/wordnet.js');
+      rebuilt.setWordnetCacheDir(dir);
+      expect(rebuilt.antonymsOf(last!)).toEqual(lastWords);
+      expect(readFileSync(path.join(dir, file), 'utf8').trimEnd().split('\n')).toEqual(lines);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
