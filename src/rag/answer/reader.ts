@@ -435,7 +435,11 @@ function shortSpan(
   if (q.askedFor === 'reason') return reasonSpan(q, text, tokens, verbAt);
   const candidates = spanCandidates(q, analysis);
   const anchored = anchors
-    .map((a, i) => ({ at: a, weight: q.terms[i]!.weight * matches[i]! }))
+    .map((a, i) => ({
+      at: a,
+      weight: q.terms[i]!.weight * matches[i]!,
+      same: matches[i]! >= SAME_WORD && !otherPlaceForm(q.terms[i]!, tokens[a]),
+    }))
     .filter((x) => x.at >= 0 && x.weight > 0);
   const totalWeight = anchored.reduce((s, x) => s + x.weight, 0) || 1;
   let best: (SpanCandidate & { score: number }) | undefined;
@@ -459,7 +463,8 @@ function shortSpan(
     // "Japan's *new* Prime Minister" less the question's words is no name.
     if (c.name && !tokens.slice(first, last + 1).some((t) => /^[\p{Lu}\p{N}]/u.test(t.text)))
       continue;
-    if (anchored.some((x) => x.at >= first && x.at <= last)) continue;
+    // The question's own word is no answer; another form of it may be ("Ireland" → "Irish").
+    if (anchored.some((x) => x.same && x.at >= first && x.at <= last)) continue;
     const focus = focusFit(q, tokens, first, last);
     // "Many" left of "many rivers": a modifier alone answers only "what type of <focus>".
     if (focus === 0 && !tokens.slice(first, last + 1).some((t) => HEAD_POS.has(t.pos))) continue;
@@ -483,6 +488,17 @@ function shortSpan(
   const start = tokens[best.first]!.start;
   const end = tokens[best.last]!.end;
   return { start, end, text: text.slice(start, end), score: best.score, kindFit: best.kindFit };
+}
+/** A match this close is the question's own word: its stem, a misspelling, an abbreviation. */
+const SAME_WORD = 0.85;
+/** "Irish" for the question's "Ireland": another form of a place, which may be the answer. */
+function otherPlaceForm(term: QuestionTerm, token: NlpToken | undefined): boolean {
+  return (
+    token !== undefined &&
+    token.stem !== term.stem &&
+    token.lemma !== term.lemma &&
+    placeRelation(term.word, token.word) > 0
+  );
 }
 /**
  * The stated cause or purpose a "why" question asks for: a clause opened by "because", "due

@@ -288,6 +288,19 @@ describe('readSentence', () => {
   const read = (question: string, sentence: string) =>
     readSentence(readQuestion(question), sentence, analyze(sentence));
 
+  it('may answer with another form of a place the question names, never with its own word', () => {
+    expect(
+      read(
+        'What culture did the settlers bring to Portugal?',
+        'The settlers shaped Portuguese culture after they landed at Cabo Bay in 1402.',
+      ).short?.text,
+    ).toBe('Portuguese');
+    expect(
+      read('What did the settlers bring to Portugal?', 'The settlers brought cattle to Portugal.')
+        .short?.text,
+    ).toBe('cattle');
+  });
+
   it('reads the opposite preposition before a word of the question as an opposite', () => {
     const s = 'Two ferries sailed from the old harbour to Lisbon before the storm.';
     expect(read('Which ferries sailed to the old harbour?', s).opposite).toEqual({
