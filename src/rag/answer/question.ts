@@ -88,6 +88,11 @@ export interface ReadQuestion {
   identity: boolean;
   /** "How *many* tons…": asks for a count, which a percentage or a sum of money is not. */
   counts: boolean;
+  /**
+   * "What continent are the islands off the *coast of*?": the preposition left at the end, and
+   * the lemma of the word before it; the answer follows the same two words in the sentence.
+   */
+  stranded?: { after: string; preposition: string };
 }
 /** A name of the question and its part in the question's verb. */
 export interface NamedRole {
@@ -220,6 +225,7 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     possessives,
     parts,
     identity: asksIdentity(tokens, whIndex, askedFor),
+    stranded: strandedPreposition(tokens),
     counts:
       tokens[whIndex]?.word === 'how' &&
       tokens[whIndex + 1]?.word === 'many' &&
@@ -243,6 +249,16 @@ function mainClauseStart(tokens: readonly NlpToken[]): number {
 const SUBORDINATORS: ReadonlySet<string> = new Set(
   'when where if while after before once since although though unless until as'.split(' '),
 );
+
+/** See `ReadQuestion.stranded`. */
+function strandedPreposition(tokens: readonly NlpToken[]): ReadQuestion['stranded'] {
+  const words = tokens.filter((t) => t.pos !== 'PUNCT');
+  const last = words.at(-1);
+  const before = words.at(-2);
+  if (!last || !before || last.pos !== 'ADP') return undefined;
+  if (before.pos !== 'NOUN' && before.pos !== 'VERB' && before.pos !== 'ADJ') return undefined;
+  return { after: before.lemma, preposition: last.word };
+}
 
 /** Nouns that make "how many" ask for a share ("how many percent"), not a count. */
 const SHARE_NOUNS: ReadonlySet<string> = new Set(['percent', 'percentage', 'point']);

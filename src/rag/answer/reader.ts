@@ -475,10 +475,12 @@ function shortSpan(
       closeness += (x.weight / totalWeight) * Math.exp(-(d - 1) / 4);
     }
     const trimmed = first !== c.first || last !== c.last ? 0.1 : 0;
+    const stranded = followsStranded(q, tokens, first) ? STRANDED_FIT : 0;
     const score =
       c.kindFit +
       0.6 * closeness +
       focus +
+      stranded +
       roleFit(q, tokens, verbAt, first, last) -
       trimmed -
       0.01 * (last - first);
@@ -489,6 +491,14 @@ function shortSpan(
   const end = tokens[best.last]!.end;
   return { start, end, text: text.slice(start, end), score: best.score, kindFit: best.kindFit };
 }
+/** "…off the *coast of* Africa" for "…off the coast of?": the span right after the same words. */
+function followsStranded(q: ReadQuestion, tokens: readonly NlpToken[], first: number): boolean {
+  if (!q.stranded) return false;
+  let at = first - 1;
+  while (at >= 0 && (tokens[at]!.pos === 'DET' || tokens[at]!.pos === 'ADJ')) at--;
+  return tokens[at]?.word === q.stranded.preposition && tokens[at - 1]?.lemma === q.stranded.after;
+}
+const STRANDED_FIT = 0.3;
 /** A match this close is the question's own word: its stem, a misspelling, an abbreviation. */
 const SAME_WORD = 0.85;
 /** "Irish" for the question's "Ireland": another form of a place, which may be the answer. */

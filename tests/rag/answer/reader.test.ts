@@ -288,6 +288,19 @@ describe('readSentence', () => {
   const read = (question: string, sentence: string) =>
     readSentence(readQuestion(question), sentence, analyze(sentence));
 
+  it('answers a question that ends on a preposition with what follows the same words', () => {
+    expect(readQuestion('What river is the mill on the bank of?').stranded).toEqual({
+      after: 'bank',
+      preposition: 'of',
+    });
+    expect(
+      read(
+        'What river is the mill on the bank of?',
+        'Miller Jan Vos built the mill on the bank of the Vecht near Utrecht.',
+      ).short?.text,
+    ).toBe('Vecht');
+  });
+
   it('may answer with another form of a place the question names, never with its own word', () => {
     expect(
       read(
