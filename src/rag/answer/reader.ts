@@ -499,6 +499,8 @@ function followsStranded(q: ReadQuestion, tokens: readonly NlpToken[], first: nu
   return tokens[at]?.word === q.stranded.preposition && tokens[at - 1]?.lemma === q.stranded.after;
 }
 const STRANDED_FIT = 0.3;
+/** How much better "11" of "11 of the 12" fits a count than the whole does. */
+const PART_OF_WHOLE = 0.2;
 /** A match this close is the question's own word: its stem, a misspelling, an abbreviation. */
 const SAME_WORD = 0.85;
 /** "Irish" for the question's "Ireland": another form of a place, which may be the answer. */
@@ -726,6 +728,13 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       // "How *many* tons": a count; "10%" or "$4 million" fits only "how much".
       entity(q.counts ? ['CARDINAL'] : ['CARDINAL', 'MONEY', 'PERCENT'], 1);
       if (q.counts) entity(['MONEY', 'PERCENT'], 0.3);
+      // "*11* of the then 12 member states": the part is the count, not the whole.
+      for (const c of out)
+        if (
+          tokens[c.last + 1]?.word === 'of' &&
+          tokens.slice(c.last + 2, c.last + 5).some((t) => t.pos === 'NUM')
+        )
+          c.kindFit += PART_OF_WHOLE;
       entity(['DURATION'], 0.8);
       entity(['ORDINAL', 'DATE'], 0.5);
       // "How many *tons*": a count of something else ("10%") is a weak fit.
