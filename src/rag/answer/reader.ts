@@ -622,6 +622,12 @@ function focusFit(
     if (tokens[i]!.lemma === q.focus) return 0.3;
   // "the *outpost* of Charlesfort", "the *city* of Deabolis".
   if (tokens[first - 1]?.word === 'of' && tokens[first - 2]?.lemma === q.focus) return 0.3;
+  // "9 of the 14 *towns*": the part counts the same things as the whole.
+  if (
+    tokens[last + 1]?.word === 'of' &&
+    tokens.slice(last + 2, last + 6).some((t) => t.lemma === q.focus)
+  )
+    return 0.3;
   return 0;
 }
 function isQuestionWord(q: ReadQuestion, t: NlpToken): boolean {
@@ -729,12 +735,18 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       entity(q.counts ? ['CARDINAL'] : ['CARDINAL', 'MONEY', 'PERCENT'], 1);
       if (q.counts) entity(['MONEY', 'PERCENT'], 0.3);
       // "*11* of the then 12 member states": the part is the count, not the whole.
-      for (const c of out)
+      for (const c of out) {
         if (
           tokens[c.last + 1]?.word === 'of' &&
           tokens.slice(c.last + 2, c.last + 5).some((t) => t.pos === 'NUM')
         )
           c.kindFit += PART_OF_WHOLE;
+        const of = tokens
+          .slice(Math.max(0, c.first - 3), c.first)
+          .findIndex((t) => t.word === 'of');
+        if (of >= 0 && tokens[Math.max(0, c.first - 3) + of - 1]?.pos === 'NUM')
+          c.kindFit -= PART_OF_WHOLE;
+      }
       entity(['DURATION'], 0.8);
       entity(['ORDINAL', 'DATE'], 0.5);
       // "How many *tons*": a count of something else ("10%") is a weak fit.

@@ -350,6 +350,10 @@ describe('readSentence', () => {
     expect(read('How much did the grain cost?', 'The grain cost $4 million.').short?.text).toBe(
       '$4 million',
     );
+    expect(
+      read('How many towns voted for the plan?', 'The plan was approved by 9 of the 14 towns.')
+        .short?.text,
+    ).toBe('9');
   });
 
   it('answers "Who is <name>?" with what the sentence calls the name, not with another name', () => {
