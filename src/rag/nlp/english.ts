@@ -196,9 +196,9 @@ function sortedLookup(words: PackedWords): Record<string, number> {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const at = order[mid]!;
-      const w = words.at(at);
-      if (w === word) return at;
-      if (w < word) lo = mid + 1;
+      const sign = words.compare(at, word);
+      if (sign === 0) return at;
+      if (sign < 0) lo = mid + 1;
       else hi = mid;
     }
     return undefined;
@@ -244,6 +244,8 @@ function wordList(words: PackedWords): string[] {
 interface PackedWords {
   size: number;
   at(i: number): string;
+  /** The sign of word `i` against `word` in code-unit order, without cutting it out. */
+  compare(i: number, word: string): number;
   /** Indices in code-unit order of their words. */
   order: Uint32Array;
 }
@@ -386,12 +388,33 @@ function unpackCore(bytes: Uint8Array): Packed | undefined {
     const wide = rest.wide;
     if (units > charsLen || typeof wide !== 'object' || wide === null) return undefined;
     const text = buf.toString('latin1', charsAt, charsAt + units);
+    // Each word is cut from the string once, when the tagger first asks for it.
+    const cut: Array<string | undefined> = [];
     const wordAt = (i: number): string => {
+      let w = cut[i];
+      if (w === undefined) {
+        const from = offsets[i]!;
+        const to = offsets[i + 1]!;
+        w = from === to ? (wide[i] ?? '') : text.slice(from, to);
+        cut[i] = w;
+      }
+      return w;
+    };
+    const compare = (i: number, word: string): number => {
       const from = offsets[i]!;
       const to = offsets[i + 1]!;
-      return from === to ? (wide[i] ?? '') : text.slice(from, to);
+      if (from === to) {
+        const w = wide[i] ?? '';
+        return w < word ? -1 : w > word ? 1 : 0;
+      }
+      const n = Math.min(to - from, word.length);
+      for (let k = 0; k < n; k++) {
+        const d = text.charCodeAt(from + k) - word.charCodeAt(k);
+        if (d !== 0) return d;
+      }
+      return to - from - word.length;
     };
-    const words: PackedWords = { size, order, at: wordAt };
+    const words: PackedWords = { size, order, at: wordAt, compare };
     if (!isOrdered(words)) return undefined;
     const { exceptions } = rest;
     if (!Array.isArray(exceptions) || exceptions.length !== LEMMA_EXCEPTIONS.length) {
