@@ -392,7 +392,7 @@ function reasonFor(q: ReadQuestion, best: Unit): string | undefined {
   if (STRICT_KINDS.has(q.askedFor) && (r.short?.kindFit ?? 0) < STRICT_KIND_FIT)
     return kindMissingReason(q);
   if (q.named.length > 0 && r.missingNamed > 0)
-    return `nothing in it connects ${q.named.slice(0, 3).join(', ')} with the rest of the question`;
+    return `its closest sentence does not mention ${r.absentNames.slice(0, 3).join(', ')}`;
   if (r.swapped) return `it mentions ${r.swapped}, but not in the part the question gives`;
   if (r.otherSubject) return `its closest sentence says that of ${r.otherSubject}`;
   if (r.numberElsewhere) return 'its closest sentence ties that number to something else';

@@ -107,6 +107,8 @@ export interface SentenceReading {
   negationMismatch: boolean;
   antonym: boolean;
   missingNamed: number;
+  /** The question's names and numbers the sentence does not give, as the question writes them. */
+  absentNames: string[];
   /** Numbers of the question the sentence lacks ("in 1765" against "in 1756"). */
   missingNumbers: number;
   /**
@@ -214,6 +216,7 @@ export function readSentence(
     negationMismatch,
     antonym,
     missingNamed,
+    absentNames: absent,
     missingNumbers,
   };
 }
