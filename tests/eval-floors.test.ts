@@ -14,7 +14,7 @@ import {
  * each floor sits a little under the figure measured when it was set (README, "Measured").
  */
 const FLOORS = {
-  'seed-questions.jsonl': { answerAccuracy: 0.58, refusalAccuracy: 0.7, falseRefusalRate: 0.2 },
+  'seed-questions.jsonl': { answerAccuracy: 0.58, refusalAccuracy: 0.9, falseRefusalRate: 0.2 },
   'seed-questions-holdout.jsonl': {
     answerAccuracy: 0.68,
     refusalAccuracy: 0.85,
