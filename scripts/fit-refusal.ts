@@ -239,22 +239,18 @@ function rightOutcomes(data: Sample[], m: RefusalModel): number {
  * The bias with the most right outcomes among those that refuse at most MAX_WRONG_REFUSALS of
  * the answerable questions: a bot that refuses what it could answer is as unhelpful as one
  * that guesses, so the boundary is not allowed to buy refusals of unanswerable questions with
- * any number of lost answers. The answerable questions a rule already refused count against
- * the cap too (in proportion, for a fold of the data): the target is on all refusals.
+ * any number of lost answers.
  */
 function bestBias(data: Sample[], m: { weights: RefusalModel['weights']; bias: number }): number {
   const answerable = data.filter((s) => s.answerable);
-  const share = data.length / Math.max(1, samples.length);
-  const ruledAnswerable = share * ruled.filter((r) => r.answerable).length;
   let best = m.bias;
   let bestRight = -1;
   for (let shift = -3; shift <= 3; shift += 0.05) {
     const bias = Number((m.bias + shift).toFixed(4));
     const candidate = { weights: m.weights, bias };
     const wronglyRefused =
-      (answerable.filter((s) => refusalProbability(s.x, candidate) < 0.5).length +
-        ruledAnswerable) /
-      Math.max(1, answerable.length + ruledAnswerable);
+      answerable.filter((s) => refusalProbability(s.x, candidate) < 0.5).length /
+      Math.max(1, answerable.length);
     if (wronglyRefused > MAX_WRONG_REFUSALS) continue;
     const right = rightOutcomes(data, candidate);
     if (right > bestRight) {

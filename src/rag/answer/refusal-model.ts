@@ -21,7 +21,7 @@ export const FITTED_REFUSAL_MODEL: RefusalModel = {
     shortFound: -1.6344,
     yesno: 0,
   },
-  bias: 0.2794,
+  bias: 0.1294,
   fittedBy:
     'npm run fit:refusal -- --dataset <squad2-dev> --split dev --write (187 decisions, L2 0.002 by 5-fold cross-validation, 2026-12-02)',
 };
