@@ -15,8 +15,13 @@ export function setNlpCacheDir(dir: string | undefined): void {
 
 /** The cache folder's copy of `file` when there is a folder and the file is in it. */
 export function cachedPath(file: string): string | undefined {
-  const at = cacheDir ? path.join(cacheDir, file) : undefined;
+  const at = pathIn(file);
   return at && existsSync(at) ? at : undefined;
+}
+
+/** Where `file` is (or would be) kept, when there is a cache folder. */
+function pathIn(file: string): string | undefined {
+  return cacheDir ? path.join(cacheDir, file) : undefined;
 }
 
 /**
@@ -48,7 +53,7 @@ function cached<T extends string | Uint8Array>(
   complete: (data: T) => boolean,
   read: (at: string) => T,
 ): T {
-  const at = cacheDir ? path.join(cacheDir, file) : undefined;
+  const at = pathIn(file);
   if (at && existsSync(at)) {
     try {
       const data = read(at);

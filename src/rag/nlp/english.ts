@@ -294,8 +294,8 @@ function readPacked(dir: string, coreFile: string, version: string): Packed | un
 }
 
 /** Bytes of `text` in latin1, padded with spaces to a multiple of 4. */
-function padded(text: string, encoding: 'latin1' | 'utf16le'): Buffer {
-  const bytes = Buffer.from(text, encoding);
+function padded(text: string): Buffer {
+  const bytes = Buffer.from(text, 'latin1');
   const pad = (4 - (bytes.byteLength % 4)) % 4;
   return pad === 0 ? bytes : Buffer.concat([bytes, Buffer.alloc(pad, 0x20)]);
 }
@@ -323,14 +323,14 @@ function packCore(dir: string, coreFile: string): Uint8Array {
     offsets[i + 1] = offsets[i]! + (latin1 ? word.length : 0);
     return latin1 ? word : '';
   });
-  const chars = padded(narrow.join(''), 'latin1');
+  const chars = padded(narrow.join(''));
   const rest = { ...core, lexicon: '', xpansions: '', exceptions, wide };
   rest.features = { ...core.features, lexeme: { list: [] } };
   const ascii = JSON.stringify(rest).replace(
     /[\u0080-\uffff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
-  const header = padded(ascii, 'latin1');
+  const header = padded(ascii);
   const fields = Uint32Array.from([
     header.byteLength,
     chars.byteLength,

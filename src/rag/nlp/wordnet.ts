@@ -29,7 +29,7 @@ class LemmaTable {
   constructor(private bytes: TableBytes) {}
 
   static of(map: LemmaMap): LemmaTable {
-    return new LemmaTable(inMemory(LemmaTable.serialize(map)));
+    return new LemmaTable(inMemory(Buffer.from(LemmaTable.serialize(map), 'utf8')));
   }
 
   /**
@@ -83,8 +83,12 @@ class LemmaTable {
 
   /** The first line starting at or after byte `at`, and where it starts and ends. */
   private lineFrom(at: number): { start: number; end: number; text: string } | undefined {
-    const start = at === 0 ? 0 : this.newlineFrom(at - 1) + 1;
-    if (start === 0 && at !== 0) return undefined;
+    let start = 0;
+    if (at > 0) {
+      const newline = this.newlineFrom(at - 1);
+      if (newline < 0) return undefined;
+      start = newline + 1;
+    }
     const end = this.newlineFrom(start);
     if (end < 0) return undefined;
     return { start, end, text: this.bytes.read(start, end - start).toString('utf8') };
@@ -112,8 +116,7 @@ interface TableBytes {
 /** Distinct lemmas looked up in a table's file before it is read whole. */
 const WHOLE_AFTER_LOOKUPS = 200;
 
-function inMemory(text: string): TableBytes {
-  const buf = Buffer.from(text, 'utf8');
+function inMemory(buf: Buffer): TableBytes {
   return { size: buf.length, read: (at, length) => buf.subarray(at, at + length) };
 }
 
@@ -151,14 +154,8 @@ function onDisk(file: string): TableBytes | undefined {
     return undefined;
   }
   const whole = (): TableBytes => {
-    const all = Buffer.allocUnsafe(size);
-    for (let done = 0; done < size;) {
-      const n = readSync(fd, all, done, size - done, done);
-      if (n === 0) break;
-      done += n;
-    }
     closeSync(fd);
-    return { size, read: (at, length) => all.subarray(at, at + length) };
+    return inMemory(readFileSync(file));
   };
   return { size, read, whole };
 }
@@ -263,7 +260,7 @@ function table(name: string, extract: (dictDir: string) => LemmaMap, inPlace: bo
     () => LemmaTable.serialize(extract(dictDir)),
     (t) => t.endsWith('\n'),
   );
-  return new LemmaTable(inMemory(text));
+  return new LemmaTable(inMemory(Buffer.from(text, 'utf8')));
 }
 
 const POS_FILES = { n: 'noun', v: 'verb', a: 'adj', s: 'adj', r: 'adv' } as const;
