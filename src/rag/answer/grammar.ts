@@ -79,7 +79,11 @@ export function subjectEnd(tokens: readonly NlpToken[], from: number): number {
 }
 /** Whether the phrase starting at `first` is the object of a preposition ("at *the NPL*"). */
 export function afterPreposition(tokens: readonly NlpToken[], first: number): boolean {
+  return prepositionOf(tokens, first) >= 0;
+}
+/** The preposition before the phrase starting at `first`, past its determiners and adjectives; -1 if none. */
+export function prepositionOf(tokens: readonly NlpToken[], first: number): number {
   let i = first - 1;
   while (i >= 0 && (tokens[i]!.pos === 'DET' || tokens[i]!.pos === 'ADJ')) i--;
-  return i >= 0 && tokens[i]!.pos === 'ADP';
+  return i >= 0 && tokens[i]!.pos === 'ADP' ? i : -1;
 }

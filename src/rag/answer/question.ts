@@ -159,7 +159,7 @@ function passiveAfter(tokens: readonly NlpToken[], from: number): boolean {
 export function readQuestion(text: string, vectors?: WordVectors | null): ReadQuestion {
   const analysis = analyze(text);
   const tokens = analysis.tokens;
-  const { askedFor, focus, whIndex } = askedForOf(tokens);
+  const { askedFor, focus, whIndex, counts = false } = askedForOf(tokens);
   const terms: QuestionTerm[] = [];
   const seen = new Set<string>();
   tokens.forEach((t, i) => {
@@ -226,10 +226,7 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     parts,
     identity: asksIdentity(tokens, whIndex, askedFor),
     stranded: strandedPreposition(tokens),
-    counts:
-      tokens[whIndex]?.word === 'how' &&
-      tokens[whIndex + 1]?.word === 'many' &&
-      !(focus !== undefined && SHARE_NOUNS.has(focus)),
+    counts,
   };
 }
 
@@ -386,6 +383,8 @@ function askedForOf(tokens: readonly NlpToken[]): {
   askedFor: AskedFor;
   focus?: string;
   whIndex: number;
+  /** See `ReadQuestion.counts`. */
+  counts?: boolean;
 } {
   const start = mainClauseStart(tokens);
   const whIndex = tokens.findIndex((t, i) => i >= start && WH.has(t.word));
@@ -413,7 +412,8 @@ function askedForOf(tokens: readonly NlpToken[]): {
       if (w === 'many' || w === 'much') {
         const unit = tokens[whIndex + 2];
         const focus = unit && unit.pos === 'NOUN' ? unit.lemma : undefined;
-        return { askedFor: 'number', focus, whIndex };
+        const counts = w === 'many' && !(focus !== undefined && SHARE_NOUNS.has(focus));
+        return { askedFor: 'number', focus, whIndex, counts };
       }
       if (w === 'long') return { askedFor: 'duration', whIndex };
       if (next && (next.pos === 'ADJ' || next.pos === 'ADV') && w !== 'did' && w !== 'does')

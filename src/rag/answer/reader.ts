@@ -20,6 +20,7 @@ import { isKnownPlace, placeForms, placeRelation } from '../nlp/gazetteer.js';
 import { antonymsOf, nounClassOf } from '../nlp/wordnet.js';
 import {
   afterPreposition,
+  prepositionOf,
   clauseSubject,
   isAuxiliaryUse,
   isPassiveAt,
@@ -237,7 +238,7 @@ function oppositeDirection(
     const term = object < 0 ? -1 : q.terms.findIndex((t) => t.lemma === asked[object]!.lemma);
     const at = term < 0 ? -1 : anchors[term]!;
     if (at < 0) continue;
-    const before = prepositionBefore(tokens, at);
+    const before = phrasePreposition(tokens, at);
     if (before >= 0 && tokens[before]!.word === opposite)
       return { asked: asked[k]!.text, said: tokens[before]!.text };
   }
@@ -252,12 +253,12 @@ function objectAfter(tokens: readonly NlpToken[], at: number): number {
   }
   return -1;
 }
-/** The preposition right before the noun phrase holding `at`; -1 if none. */
-function prepositionBefore(tokens: readonly NlpToken[], at: number): number {
+/** The preposition right before the noun phrase holding the word at `at`; -1 if none. */
+function phrasePreposition(tokens: readonly NlpToken[], at: number): number {
   for (let i = at - 1; i >= 0 && i >= at - 1 - NOUN_PHRASE_REACH; i--) {
     const t = tokens[i]!;
     if (t.pos === 'ADP') return i;
-    if (!MODIFIER_POS.has(t.pos) && t.pos !== 'NOUN' && t.pos !== 'PROPN') return -1;
+    if (!MODIFIER_POS.has(t.pos) && t.pos !== 'NOUN') return -1;
   }
   return -1;
 }
@@ -497,9 +498,12 @@ function shortSpan(
 /** "…off the *coast of* Africa" for "…off the coast of?": the span right after the same words. */
 function followsStranded(q: ReadQuestion, tokens: readonly NlpToken[], first: number): boolean {
   if (!q.stranded) return false;
-  let at = first - 1;
-  while (at >= 0 && (tokens[at]!.pos === 'DET' || tokens[at]!.pos === 'ADJ')) at--;
-  return tokens[at]?.word === q.stranded.preposition && tokens[at - 1]?.lemma === q.stranded.after;
+  const at = prepositionOf(tokens, first);
+  return (
+    at >= 0 &&
+    tokens[at]!.word === q.stranded.preposition &&
+    tokens[at - 1]?.lemma === q.stranded.after
+  );
 }
 const STRANDED_FIT = 0.3;
 /** How much better "11" of "11 of the 12" fits a count than the whole does. */
@@ -744,11 +748,12 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
           tokens.slice(c.last + 2, c.last + 5).some((t) => t.pos === 'NUM')
         )
           c.kindFit += PART_OF_WHOLE;
-        const of = tokens
-          .slice(Math.max(0, c.first - 3), c.first)
-          .findIndex((t) => t.word === 'of');
-        if (of >= 0 && tokens[Math.max(0, c.first - 3) + of - 1]?.pos === 'NUM')
-          c.kindFit -= PART_OF_WHOLE;
+        // "11 of the then *12*": the whole, after the first "of" of the three words before it.
+        for (let i = Math.max(0, c.first - 3); i < c.first; i++) {
+          if (tokens[i]!.word !== 'of') continue;
+          if (tokens[i - 1]?.pos === 'NUM') c.kindFit -= PART_OF_WHOLE;
+          break;
+        }
       }
       entity(['DURATION'], 0.8);
       entity(['ORDINAL', 'DATE'], 0.5);
@@ -867,7 +872,7 @@ function descriptions(
       out.push({ first, last: stop - 1, kindFit: fit });
     // After: ", <phrase>," or "is <phrase>", up to the clause's end.
     const next = tokens[b + 1];
-    const opens = next?.text === ',' ? b + 2 : next?.lemma === 'be' ? b + 2 : -1;
+    const opens = next?.text === ',' || next?.lemma === 'be' ? b + 2 : -1;
     if (opens < 0) continue;
     let last = opens;
     while (last < tokens.length && last - opens < DESCRIPTION_MAX_TOKENS) {
