@@ -121,6 +121,14 @@ describe('the extractive answerer over the seed story', () => {
     expect(answer.answer).toBe("The story doesn't say: it never mentions North Korea.");
   });
 
+  it('names only the names its closest sentence lacks, not every name of the question', async () => {
+    const answer = await seed.engine.ask('When will Trump visit Beijing?');
+    expect(answer.refused).toBe(true);
+    expect(answer.answer).toBe(
+      "The story doesn't say: its closest sentence does not mention Beijing.",
+    );
+  });
+
   it('answers a follow-up from the previous turn ("and when?" after asking where they met)', async () => {
     const alone = await seed.engine.ask('and when?');
     expect(alone.refused).toBe(true);
