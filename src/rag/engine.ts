@@ -5,13 +5,21 @@ import type { CoreConfig } from '../config.js';
 import { log, type Logger } from '../log.js';
 import type { Answerer } from './answer/answerer.js';
 import { ExtractiveAnswerer, type Decision } from './answer/extractive.js';
+import { isYesNoQuestion } from './answer/yesno.js';
 import { createEmbedder, type Embedder } from './embeddings/index.js';
 import { indexExists, loadIndex, type StoredIndex } from './store/index-store.js';
 import { foreignLanguageOf, languageName } from './language.js';
 import { setNlpCacheDir } from './nlp/cache.js';
 import { retrieve } from './retrieve.js';
 import { cleanUserText } from './text.js';
-import { answerInTime, timeIntent, withTimeNote } from './time.js';
+import { SourceMatcher } from './query.js';
+import {
+  answerInTime,
+  asksOnlyWhatsNew,
+  timeIntent,
+  withTimeNote,
+  type TimeIntent,
+} from './time.js';
 import { catchUp, timeline } from './timeline.js';
 import { quoteStatus, type QuoteStatus } from './store/revisions.js';
 import type {
@@ -88,6 +96,9 @@ class LoadedEngine implements Engine {
     this.articles = index.articles;
   }
 
+  /** Outlet names of the corpus, for reading questions (built on first use). */
+  private sources?: SourceMatcher;
+
   get manifest(): Manifest {
     return this.index.manifest;
   }
@@ -126,13 +137,31 @@ class LoadedEngine implements Engine {
         signal: options.signal,
       });
     // Time-aware hook (src/rag/time.ts): "latest", "since …", "before/after …" questions.
-    const intent = timeIntent(question, options.now);
+    const intent = this.timeIntentOf(question, options.now);
     if (intent) {
       const catchUp = (since: string) => this.catchUp(since);
       const io = { k: this.config.TOP_K, search, answer, refusal, catchUp };
       return answerInTime(intent, question, io);
     }
     return withTimeNote(await answer(await search(question, this.config.TOP_K)));
+  }
+
+  /**
+   * What the question asks of time, read with the outlets it names blanked out ("Business Today |
+   * Latest Stock Market…" is a name, not "latest"). In a yes/no question "before", "after" and
+   * "since" order or date its own claims ("Was A reported before B?"), which the answerer checks
+   * against publication dates itself; only "has anything happened since…" stays a catch-up.
+   */
+  private timeIntentOf(question: string, now?: Date): TimeIntent | undefined {
+    this.sources ??= new SourceMatcher(this.articles.flatMap((a) => a.source ?? []));
+    let masked = question;
+    for (const m of this.sources.find(question))
+      masked = masked.slice(0, m.start) + ' '.repeat(m.end - m.start) + masked.slice(m.end);
+    const intent = timeIntent(masked, now);
+    if (!intent || intent.kind === 'latest' || !isYesNoQuestion(question)) return intent;
+    if (intent.kind === 'since' && asksOnlyWhatsNew(masked.replace(intent.phrase, ' ')))
+      return intent;
+    return undefined;
   }
 
   async summarize(options: SummaryOptions = {}): Promise<Summary> {
@@ -224,13 +253,28 @@ export async function openEngine(
   const embedder = options.embedder ?? (await createEmbedder(config));
   const index = loadIndex(config.INDEX_DIR, embedder.id);
   setNlpCacheDir(config.CACHE_DIR);
+  const outlets = [...new Set(index.articles.flatMap((a) => a.source ?? []))].map(
+    (o) => ` ${wordsOf(o)} `,
+  );
   const extractive = new ExtractiveAnswerer({
     idf: (stem) => index.lexical.idf(stem),
     wordVectors: embedder.wordVectors,
+    knownName: (name) => {
+      const words = wordsOf(name);
+      return words.length >= 3 && outlets.some((o) => o.includes(` ${words} `));
+    },
     onDecision: options.onDecision,
   });
   const answerer = await createAnswerer(config, extractive, logger);
   return new LoadedEngine(config, index, embedder, answerer, logger, extractive);
+}
+
+/** Lowercase words joined by single spaces ("CBSSports.com" → "cbssports com"). */
+function wordsOf(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 /** Builds the index first when none exists (saying so through the logger), then opens it. */

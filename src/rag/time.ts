@@ -27,7 +27,10 @@ const RELEVANT_SHARE = 0.5;
 
 const LATEST =
   /\b(latest|newest|most recent(ly)?|recent(ly)?|lately|now|currently|so far|to date|as of today|still|any more|anymore|update on)\b/i;
-const SINCE = /\b(?:since|from)\s+(.{1,40}?)\s*(?=[?.!,;]|$|\band\b|\bor\b)/i;
+const SINCE = /\bsince\s+(.{1,40}?)\s*(?=[?.!,;]|$|\band\b|\bor\b)/i;
+// "From" opens a span only with "on"/"onwards" after it ("from Monday onwards"): "the report
+// from The Verge on 28 September" names a source and its date, not a span up to now.
+const FROM_ON = /\bfrom\s+(.{1,40}?)\s+on(?:wards?)?\s*(?=[?.!,;]|$|\band\b|\bor\b)/i;
 const SPAN = /\b(?:in|over|during|within|for)\s+the\s+((?:last|past)\s+.{1,30}?)\s*(?=[?.!,;]|$)/i;
 const BEFORE_AFTER = /\b(before|after)\s+(.{2,80}?)\s*(?=[?.!;]|$)/i;
 const NUMBER_WORDS: Record<string, number> = {
@@ -110,7 +113,7 @@ export function pastDay(text: string, reference: Date): string | undefined {
 
 /** What a question asks about time, or undefined when it asks nothing about it. */
 export function timeIntent(question: string, now: Date = new Date()): TimeIntent | undefined {
-  for (const pattern of [SINCE, SPAN]) {
+  for (const pattern of [SINCE, FROM_ON, SPAN]) {
     const m = pattern.exec(question);
     const day = m ? parseSince(m[1]!, now) : undefined;
     if (m && day) return { kind: 'since', day, label: m[1]!.trim(), phrase: m[0] };

@@ -59,6 +59,14 @@ describe('reading time in questions', () => {
       anchor: 'the deal was signed',
     });
     expect(timeIntent('How many passengers use the ferries?', NOW)).toBeUndefined();
+    expect(timeIntent('What changed from Monday onwards?', NOW)).toMatchObject({
+      kind: 'since',
+      day: '2026-11-23',
+    });
+    // "from <outlet> on <date>" is where and when a report appeared, not a span up to now.
+    expect(
+      timeIntent('Did the report from The Harbour Post on 20 Nov mention fares?', NOW),
+    ).toBeUndefined();
   });
 
   it('dates a sentence relative to its article, forwards only for plans', () => {
@@ -120,6 +128,24 @@ describe('answering with time in mind, on a dated two-week story', () => {
     const a = await engine.ask('What did Bayline offer before the agreement?', { now: NOW });
     expect(a.refused).toBe(false);
     for (const day of days(a)) expect(day! < '2026-11-20').toBe(true);
+  });
+
+  it('leaves "before"/"after" between the claims of a yes/no question to the answerer', async () => {
+    // Filtering to the articles after the vote's would drop the vote's own article.
+    const after = await engine.ask(
+      'Did Coast Radio News report the agreement on pay after the Harbour Gazette reported that crews voted to strike?',
+      { now: NOW },
+    );
+    expect(after.short).toBe('Yes');
+    expect(after.citations.map((c) => c.articleId).sort()).toEqual([
+      '01-crews-vote',
+      '05-agreement',
+    ]);
+    const before = await engine.ask(
+      'Did Coast Radio News report the agreement on pay before the Harbour Gazette reported that crews voted to strike?',
+      { now: NOW },
+    );
+    expect(before.short).toBe('No');
   });
 
   it('catches up on what is new since a day, oldest first, each article cited', () => {

@@ -30,6 +30,11 @@ export interface ExtractiveOptions {
   idf: (stem: string) => number;
   /** Enables paraphrase matching and word rarity; without it only lemmas and stems match. */
   wordVectors?: WordVectors | null;
+  /**
+   * Names the corpus knows beyond the retrieved passages (its outlets): a question naming one
+   * is not about something the story never mentions, even when no passage of it was retrieved.
+   */
+  knownName?: (name: string) => boolean;
   /** Called with the evidence behind every decision (fitting the refusal model, diagnostics). */
   onDecision?: (decision: Decision) => void;
 }
@@ -117,7 +122,7 @@ export class ExtractiveAnswerer implements Answerer {
         answerer: this.id,
       };
     };
-    const missing = missingNames(q, context.passages);
+    const missing = missingNames(q, context.passages).filter((n) => !this.options.knownName?.(n));
     const named = new Set(q.named).size;
     if (q.terms.length === 0) return refuse('the question has no words to look for', 'no-terms');
     if (context.passages.length === 0) return refuse(undefined, 'no-passages');
@@ -231,6 +236,7 @@ export class ExtractiveAnswerer implements Answerer {
         const analysis = this.analysisOf(`${passage.chunk.id}@${span.start}`, text);
         return { span, text, analysis, reading: readSentence(q, text, analysis, vectors) };
       });
+      const heading = meta.toLowerCase();
       const metaReading = meta.trim()
         ? readSentence(q, meta, this.analysisOf(`meta:${passage.chunk.articleId}`, meta), vectors)
         : undefined;
@@ -270,7 +276,7 @@ export class ExtractiveAnswerer implements Answerer {
           rank,
           span: s.span,
           text: s.text,
-          reading: s.reading,
+          reading: namedByHeading(s.reading, heading),
           tokens: s.analysis.tokens,
           contextCoverage,
           headedCoverage,
@@ -308,7 +314,24 @@ function articleMetaText(passage: Passage): string {
   const words = date
     ? `${monthName(Number(date[2]))} ${Number(date[3])}, ${date[1]} ${date[4] ?? ''}`
     : '';
-  return [title, source ?? '', words].join('\n');
+  // The date as stored too ("2023-10-04T13:55:17+00:00"), for questions that quote it so.
+  return [title, source ?? '', words, publishedAt ?? ''].join('\n');
+}
+
+/**
+ * The reading with the names its article's outlet, title or date gives counted as present: "the
+ * Gazette's report of 4 October" is about every sentence of that article.
+ */
+function namedByHeading(reading: SentenceReading, heading: string): SentenceReading {
+  if (!heading.trim() || reading.absentNames.length === 0) return reading;
+  const absent = reading.absentNames.filter((n) => !heading.includes(n.toLowerCase()));
+  if (absent.length === reading.absentNames.length) return reading;
+  return {
+    ...reading,
+    absentNames: absent,
+    missingNamed: absent.length,
+    missingNumbers: absent.filter((n) => /\d/.test(n)).length,
+  };
 }
 
 /** Question terms of the previous turn join a follow-up's, weighted down ("and Japan?"). */

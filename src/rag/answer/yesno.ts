@@ -70,12 +70,14 @@ const NEGATION =
   /\b(?:not|no|never|none|neither|nor|n['’]t|cannot|fail|fails|failed|failing|lack|lacks|lacked|lacking)\b/i;
 
 /**
- * True when the question asks for Yes or No: its first clause, or a clause after a comma that
- * ends a leading phrase ("Between A and B, was there…?"), opens with an auxiliary verb, and no
- * clause opens with an interrogative word.
+ * True when the question asks for Yes or No: its first clause opens with an auxiliary verb (a
+ * later "which…" or "who…" after a comma is then a relative clause: "Are the discounts TechCrunch
+ * mentions, which shops use…, the same…?"), or a clause after a leading phrase does ("Between A
+ * and B, was there…?") and no clause opens with an interrogative word.
  */
 export function isYesNoQuestion(question: string): boolean {
   const clauses = question.split(/[,;:]\s*/).map((c) => c.trim());
+  if (AUXILIARY.test(clauses[0] ?? '')) return true;
   if (clauses.some((c) => WH_WORD.test(c))) return false;
   return clauses.some((c) => AUXILIARY.test(c));
 }

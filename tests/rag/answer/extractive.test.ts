@@ -188,6 +188,38 @@ describe('ExtractiveAnswerer on hand-built passages', () => {
     );
   });
 
+  it('reads an outlet or date the question names off the article, not the sentence', () => {
+    const dated = passages.map((p) => ({
+      ...p,
+      article: { ...p.article, source: 'Harbour Gazette', publishedAt: '2026-11-06T09:30:00Z' },
+    }));
+    const answer = answerer.answerSync(
+      'What did the Harbour Gazette report on November 6 that engineers replaced?',
+      { passages: dated },
+    );
+    expect(answer.refused).toBe(false);
+    expect(answer.short).toBe('two cables');
+    // A refusal names what the closest sentence lacks, and the outlet is not among that.
+    const refusal = answerer.answerSync(
+      'Why did the Harbour Gazette say engineers did not replace the cables?',
+      { passages: dated },
+    );
+    expect(refusal.refused).toBe(true);
+    expect(refusal.answer).toMatch(/says the opposite/);
+  });
+
+  it('does not say the story never mentions an outlet the corpus has, when none of its passages came back', () => {
+    const question = 'How many cables did the Northport Tribune replace?';
+    expect(answerer.answerSync(question, { passages }).answer).toBe(
+      "The story doesn't say: it never mentions Northport Tribune.",
+    );
+    const knowing = new ExtractiveAnswerer({
+      idf: () => 1,
+      knownName: (name) => name === 'Northport Tribune',
+    });
+    expect(knowing.answerSync(question, { passages }).answer).not.toMatch(/never mentions/);
+  });
+
   it('refuses when no sentence holds the kind of answer required', () => {
     const answer = answerer.answerSync('How long did the mayor speak?', { passages });
     expect(answer.refused).toBe(true);

@@ -47,6 +47,11 @@ describe('isYesNoQuestion', () => {
   it('recognizes questions led by an auxiliary, also after a leading phrase', () => {
     expect(isYesNoQuestion('Did the council approve the repairs?')).toBe(true);
     expect(isYesNoQuestion('Between the two reports, was there a change in tone?')).toBe(true);
+    expect(
+      isYesNoQuestion(
+        'Are the repairs the Gazette reported, which the council approved, the same as the Planet’s?',
+      ),
+    ).toBe(true);
   });
 
   it('rejects questions that ask for a thing', () => {
