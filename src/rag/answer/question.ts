@@ -165,6 +165,8 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
   tokens.forEach((t, i) => {
     if (i === whIndex || WH.has(t.word) || !isContent(t)) return;
     if (t.pos === 'VERB' && AUXILIARY_LEMMAS.has(t.lemma)) return;
+    // "What *kind of* force…": the word only frames the noun after it.
+    if (i <= whIndex + 2 && KIND_NOUNS.has(t.lemma) && tokens[i + 1]?.word === 'of') return;
     if (seen.has(t.stem)) return;
     seen.add(t.stem);
     const proper = t.pos === 'PROPN';

@@ -177,7 +177,6 @@ export function readSentence(
       anchors[i] = at;
     }
   });
-  const coverage = coverageOf(q.terms, matches);
   const folded = text.toLowerCase();
   const absent = q.named.filter(
     (n) => !namedIn(n, folded, tokens) && !(ABBREVIATION.test(n) && initials.has(n.toLowerCase())),
@@ -202,6 +201,12 @@ export function readSentence(
   opposite ??= oppositeDirection(q, tokens, anchors);
   const antonym = opposite !== undefined;
   const short = shortSpan(q, text, analysis, anchors, matches);
+  // "What *year* did…": the focus noun describes the answer, and a span of its kind stands for it.
+  if (short && q.focus)
+    q.terms.forEach((t, i) => {
+      if (t.lemma === q.focus) matches[i] = Math.max(matches[i]!, Math.min(1, short.kindFit));
+    });
+  const coverage = coverageOf(q.terms, matches);
   const swapped = swappedRole(q, tokens);
   const otherSubject = otherSubjectOf(q, text, tokens);
   return {

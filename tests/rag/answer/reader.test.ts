@@ -572,6 +572,23 @@ describe('readSentence', () => {
     expect(read('Why did the price rise?', 'The price fell after the harvest.').antonym).toBe(true);
   });
 
+  it('counts a span of the kind the focus noun names as that noun ("what year" ~ "1191")', () => {
+    const dated = read(
+      'What year did a storm scatter the fleet?',
+      'In 1191 a storm scattered the fleet.',
+    );
+    expect(dated.short?.text).toBe('1191');
+    expect(dated.coverage).toBe(1);
+    // Without a year in it the sentence still lacks what "year" asks for.
+    expect(
+      read('What year did a storm scatter the fleet?', 'A storm scattered the fleet.').coverage,
+    ).toBeLessThan(1);
+    // "kind of" only frames the noun after it: it is not a word the sentence must share.
+    const kind = readQuestion('What kind of bridge did the engineers build?');
+    expect(kind.terms.map((t) => t.word)).not.toContain('kind');
+    expect(kind.focus).toBe('bridge');
+  });
+
   it('does not answer "who" with what is left of a title once the question\'s words are trimmed', () => {
     expect(
       read(
