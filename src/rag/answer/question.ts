@@ -198,7 +198,14 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     )
     .filter((n) => n !== '')
     .concat(tokens.filter((t) => t.pos === 'NUM' && /\d/.test(t.word)).map((t) => t.text));
-  const negated = tokens.some((t) => NEGATIONS.has(t.word) || t.word === "n't");
+  // "Not only X but also Y" denies nothing.
+  const negated = tokens.some(
+    (t, i) =>
+      (NEGATIONS.has(t.word) || t.word === "n't") &&
+      !(
+        t.word === 'not' && ['only', 'just', 'merely', 'simply'].includes(tokens[i + 1]?.word ?? '')
+      ),
+  );
   const { verb, asksSubject, passive } = verbRole(tokens, whIndex);
   const namedRoles = rolesOfNames(tokens, verb);
   const possessives = possessivesOf(tokens);

@@ -479,6 +479,21 @@ const KNOWN_KINDS = new Set<string>([
 ]);
 
 /** Tags, lemmas, negation and entities of `text`, with character offsets into it. */
+/**
+ * "*Not only* X but also Y" asserts both X and Y: the "not" is no negation, so the words it
+ * would scope over (up to the clause's end) are not negated.
+ */
+function notOnly(tokens: NlpToken[]): void {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (tokens[i]!.word !== 'not' || !ONLY_WORDS.has(tokens[i + 1]!.word)) continue;
+    tokens[i]!.negated = false;
+    for (let j = i + 1; j < tokens.length && !CLAUSE_END.has(tokens[j]!.word); j++)
+      tokens[j]!.negated = false;
+  }
+}
+const ONLY_WORDS: ReadonlySet<string> = new Set(['only', 'just', 'merely', 'simply']);
+const CLAUSE_END: ReadonlySet<string> = new Set(['.', ';', ':', '!', '?']);
+
 export function analyze(text: string): Analysis {
   const n = nlp();
   const its = n.its;
@@ -518,6 +533,7 @@ export function analyze(text: string): Analysis {
       end: tokens[last].end,
     });
   });
+  notOnly(tokens);
   return { tokens, entities };
 }
 

@@ -375,3 +375,50 @@ describe('questions with several parts', () => {
     expect(answer.answer).toMatch(/never mentions Mars/);
   });
 });
+
+describe('a long question several articles each answer in part', () => {
+  const articles: Array<[string, string, string]> = [
+    [
+      'gazette',
+      'Harbour Gazette',
+      'Daniel Okafor founded the ferry firm Bluewake in 2009. Okafor opened a repair yard in Dover last spring, creating 80 jobs.',
+    ],
+    [
+      'planet',
+      'Daily Planet',
+      'The island ferry contract went to Okafor after a year of talks. The council said the price was fair.',
+    ],
+    [
+      'courier',
+      'Coast Courier',
+      'Storms closed the harbour for two days. Fishing boats stayed in port.',
+    ],
+  ];
+  const passages = articles.flatMap(([id, source, body], i) =>
+    passagesOf(id, `${source} report`, body, 2000).map((p) => ({
+      ...p,
+      n: i + 1,
+      article: { ...p.article, source },
+    })),
+  );
+  const answerer = new ExtractiveAnswerer({ idf: () => 1 });
+
+  it('answers with the name the articles agree on, in its fullest form, citing each article', () => {
+    const answer = answerer.answerSync(
+      'Who is the founder who, according to the Harbour Gazette, opened a repair yard in Dover and, according to the Daily Planet, won the island ferry contract?',
+      { passages },
+    );
+    expect(answer.refused).toBe(false);
+    expect(answer.short).toBe('Daniel Okafor');
+    expect(answer.citations.map((c) => c.articleId).sort()).toEqual(['gazette', 'planet']);
+    expect(answer.answer.startsWith('Daniel Okafor. ')).toBe(true);
+  });
+
+  it('reads "not only … but also" as no negation', () => {
+    const answer = answerer.answerSync(
+      'Who is the founder that not only opened a repair yard in Dover but also won the island ferry contract, as the Harbour Gazette and the Daily Planet report?',
+      { passages },
+    );
+    expect(answer.short).toBe('Daniel Okafor');
+  });
+});
