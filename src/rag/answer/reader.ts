@@ -54,6 +54,10 @@ export function termMatch(
   }
   if (term.proper) return 0;
   if (term.related.has(token.lemma) || term.related.has(token.word)) return RELATED;
+  // "Who *reported* it?" against "…, *according to* the agency" or "the agency *said*": one
+  // way of attributing words stands for another.
+  if (ATTRIBUTION.has(term.lemma) && (ATTRIBUTION.has(token.lemma) || token.word === 'according'))
+    return RELATED;
   if (!vectors) return 0;
   // Word vectors place very common words near each other ("take" ~ "mark", "day" ~ "year"):
   // only words past the most frequent few hundred may stand in for one another.
@@ -62,6 +66,15 @@ export function termMatch(
   if (sim !== undefined && sim >= SIMILAR) return Math.min(0.8, sim);
   return 0;
 }
+/** Verbs that attribute words to a speaker or a source. */
+const ATTRIBUTION: ReadonlySet<string> = new Set([
+  'say',
+  'report',
+  'state',
+  'tell',
+  'announce',
+  'quote',
+]);
 /** Match of an abbreviation to the name whose initials spell it. */
 const ABBREVIATED = 0.9;
 /** Match of a WordNet synonym or derivation: strong, but below the word itself. */
@@ -202,7 +215,8 @@ export function readSentence(
   const antonym = opposite !== undefined;
   const short = shortSpan(q, text, analysis, anchors, matches);
   // "What *year* did…": the focus noun describes the answer, and a span of its kind stands for it.
-  if (short && q.focus)
+  // (Not a number for "what *population*": any number is of the kind, few are of that quantity.)
+  if (short && q.focus && q.askedFor !== 'number')
     q.terms.forEach((t, i) => {
       if (t.lemma === q.focus) matches[i] = Math.max(matches[i]!, Math.min(1, short.kindFit));
     });
@@ -748,6 +762,13 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       if (q.counts) entity(['MONEY', 'PERCENT'], 0.3);
       // "*11* of the then 12 member states": the part is the count, not the whole.
       for (const c of out) {
+        // "one of the most serious rifts" picks a member out; it counts nothing.
+        if (
+          c.first === c.last &&
+          tokens[c.first]!.word === 'one' &&
+          tokens[c.last + 1]?.word === 'of'
+        )
+          c.kindFit -= PART_OF_WHOLE;
         if (
           tokens[c.last + 1]?.word === 'of' &&
           tokens.slice(c.last + 2, c.last + 5).some((t) => t.pos === 'NUM')

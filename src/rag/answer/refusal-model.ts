@@ -6,22 +6,22 @@ import type { RefusalModel } from './refusal.js';
 
 export const FITTED_REFUSAL_MODEL: RefusalModel = {
   weights: {
-    coverage: 2.1672,
-    contextCoverage: 0.772,
-    heaviestMissing: -0.7027,
-    missingNamedInSentence: -0.388,
+    coverage: 2.1319,
+    contextCoverage: 0.9077,
+    heaviestMissing: -0.8815,
+    missingNamedInSentence: -0.3156,
     missingNamedAnywhere: 0,
     missingNumber: 0,
     negationMismatch: 0,
-    antonym: -2.2412,
-    roleSwap: -2.9212,
-    otherSubject: -2.1148,
-    numberElsewhere: -1.4932,
+    antonym: -2.2107,
+    roleSwap: -2.9082,
+    otherSubject: -2.0945,
+    numberElsewhere: -1.5899,
     kindMissing: 0,
-    shortFound: -1.6344,
+    shortFound: -1.6843,
     yesno: 0,
   },
-  bias: 0.1294,
+  bias: 0.0495,
   fittedBy:
     'npm run fit:refusal -- --dataset <squad2-dev> --split dev --write (187 decisions, L2 0.002 by 5-fold cross-validation, 2026-12-02)',
 };
