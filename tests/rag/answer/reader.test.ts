@@ -589,6 +589,23 @@ describe('readSentence', () => {
     expect(kind.focus).toBe('bridge');
   });
 
+  it('lets one way of attributing words stand for another ("reported" ~ "according to")', () => {
+    const question = 'Which agency reported the minister’s remarks?';
+    const r = read(
+      question,
+      'The minister’s remarks were made in Lisbon, according to the agency Lusa.',
+    );
+    const reported = readQuestion(question).terms.findIndex((t) => t.word === 'reported');
+    expect(r.matches[reported]).toBeGreaterThanOrEqual(0.8);
+    expect(r.short?.text).toBe('Lusa');
+  });
+
+  it('does not read "one of the oldest" as a count of anything', () => {
+    const r = read('What is the population of Northport?', 'Northport is one of the oldest towns.');
+    expect(r.coverage).toBeLessThan(1);
+    expect(r.short?.kindFit ?? 0).toBeLessThan(1);
+  });
+
   it('does not answer "who" with what is left of a title once the question\'s words are trimmed', () => {
     expect(
       read(
