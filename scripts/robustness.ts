@@ -455,8 +455,11 @@ function answerProblems(
     .filter((k) => k !== 'note')
     .sort()
     .join(',');
-  if (keys !== 'answer,citations,question,refused') problems.push(`keys ${keys}`);
+  if (keys !== 'answer,citations,question,refused,short') problems.push(`keys ${keys}`);
   if (o.question !== expectedQuestion) problems.push('answers another question (out of order?)');
+  if (o.short !== null && (typeof o.short !== 'string' || o.short.trim() === ''))
+    problems.push('short is neither null nor a non-empty string');
+  if (o.refused === true && o.short !== null) problems.push('refusal with a short answer');
   if (typeof o.answer !== 'string' || o.answer.trim() === '') problems.push('empty answer');
   if (typeof o.refused !== 'boolean') problems.push('refused is not a boolean');
   if (!Array.isArray(o.citations)) return [...problems, 'citations is not a list'];
@@ -765,7 +768,9 @@ async function discordLivePass(
               r.method === 'POST' &&
               r.path.endsWith('/messages') &&
               r.body?.message_reference?.message_id === m.id,
-            20_000,
+            // Every mention is in one channel, and Discord lets a bot post 5 messages per 5 s
+            // there: the last of the replies waits about a second per message before it.
+            20_000 + 1_000 * HOSTILE.length,
             { from },
           )
           .then(
