@@ -488,6 +488,12 @@ function shortSpan(
       continue;
     // The question's own word is no answer; another form of it may be ("Ireland" → "Irish").
     if (anchored.some((x) => x.same && x.at >= first && x.at <= last)) continue;
+    // Nor is it written in two ("work load" for the question's "workload").
+    const joined = tokens
+      .slice(first, last + 1)
+      .map((t) => t.word)
+      .join('');
+    if (last > first && q.terms.some((t) => t.word === joined)) continue;
     const focus = focusFit(q, tokens, first, last);
     // "Many" left of "many rivers": a modifier alone answers only "what type of <focus>".
     if (focus === 0 && !tokens.slice(first, last + 1).some((t) => HEAD_POS.has(t.pos))) continue;
@@ -657,7 +663,13 @@ function focusFit(
   return 0;
 }
 function isQuestionWord(q: ReadQuestion, t: NlpToken): boolean {
-  return q.terms.some((term) => term.stem === t.stem || term.lemma === t.lemma);
+  // A misspelling counts ("campaigh" is "campaign"), for words long enough to tell apart.
+  return q.terms.some(
+    (term) =>
+      term.stem === t.stem ||
+      term.lemma === t.lemma ||
+      (term.word.length >= 6 && !term.numeric && nearSpelling(term.word, t.word)),
+  );
 }
 function isSpanWord(t: NlpToken): boolean {
   return (

@@ -600,6 +600,14 @@ describe('readSentence', () => {
     expect(r.short?.text).toBe('Lusa');
   });
 
+  it('does not answer with the question\'s own word written in two ("work load")', () => {
+    const r = read(
+      "What organ's workload can the drug ease?",
+      'The drug eases the work load of the heart.',
+    );
+    expect(r.short?.text).toBe('heart');
+  });
+
   it('does not read "one of the oldest" as a count of anything', () => {
     const r = read('What is the population of Northport?', 'Northport is one of the oldest towns.');
     expect(r.coverage).toBeLessThan(1);
