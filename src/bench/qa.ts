@@ -13,6 +13,7 @@ import { buildIndex } from '../rag/build.js';
 import { openEngine, type Engine } from '../rag/engine.js';
 import { createEmbedder, type Embedder } from '../rag/embeddings/index.js';
 import { splitSentences, STOPWORDS, tokenize } from '../rag/text.js';
+import { warmUpAnswering } from '../rag/warmup.js';
 import type { Decision } from '../rag/answer/extractive.js';
 import type { Answer, Article } from '../rag/types.js';
 import { splitOf, type Split } from './metrics.js';
@@ -86,6 +87,8 @@ export async function runQaBench(options: QaBenchOptions): Promise<QaBenchResult
   const stories = [...new Set(questions.map((q) => q.context))];
   const articleOf = new Map(stories.map((c, i) => [c, storyArticle(c, i)]));
   const embedder = await createEmbedder(options.config);
+  // Latency is measured after load, as the bot (which warms up at start) would see it.
+  warmUpAnswering(options.config.CACHE_DIR);
   const outcomes: QaOutcome[] = [];
   const baseline: QaOutcome[] = [];
   let indexMs = 0;

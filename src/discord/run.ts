@@ -5,6 +5,7 @@
 import type { BotConfig } from '../config.js';
 import { log } from '../log.js';
 import { openEngine } from '../rag/engine.js';
+import { warmUpAnswering } from '../rag/warmup.js';
 import { createBot } from './bot.js';
 import { safeError } from './errors.js';
 
@@ -23,6 +24,13 @@ export async function runBotProcess(config: BotConfig): Promise<void> {
   );
 
   const bot = await createBot({ config, openEngine });
+  // The first questions should not pay for loading the date reader and the word tables.
+  const started = performance.now();
+  warmUpAnswering(config.CACHE_DIR);
+  logger.info(
+    { event: 'warmed-up', ms: Math.round(performance.now() - started) },
+    'answering data loaded',
+  );
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals | 'disconnect') => {
     if (stopping) {

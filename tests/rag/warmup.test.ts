@@ -1,0 +1,19 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { warmUpAnswering } from '../../src/rag/warmup.js';
+import { makeTempDir, removeDir } from '../support/core.js';
+
+const cache = makeTempDir('storybot-warmup-');
+afterAll(() => removeDir(cache));
+
+describe('warming up the answerer', () => {
+  it('loads the date reader, which answering otherwise loads inside a question', () => {
+    const require = createRequire(import.meta.url);
+    const loaded = (): boolean =>
+      Object.keys(require.cache).some((file) => file.includes(`${path.sep}chrono-node${path.sep}`));
+    expect(loaded()).toBe(false);
+    warmUpAnswering(cache);
+    expect(loaded()).toBe(true);
+  });
+});
