@@ -548,7 +548,8 @@ function reasonFor(q: ReadQuestion, best: Unit): string | undefined {
     .filter((t, i) => r.matches[i]! === 0 && !t.common)
     .sort((a, b) => b.weight - a.weight)
     .slice(0, 2)
-    .map((t) => `“${t.word}”`);
+    // As the question writes it ("Trump", not the folded "trump").
+    .map((t) => `“${q.analysis.tokens.find((k) => k.word === t.word)?.text ?? t.word}”`);
   if (unmatched.length > 0) return `its closest sentence says nothing of ${unmatched.join(' or ')}`;
   return undefined;
 }

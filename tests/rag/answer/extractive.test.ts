@@ -369,6 +369,12 @@ describe('questions with several parts', () => {
     expect(twoMissing.answer).toMatch(/never mentions Mars, Venus/);
   });
 
+  it('writes the words a refusal names as the question wrote them', async () => {
+    const answer = await seed.engine.ask('Did Trump visit Beijing?');
+    expect(answer.refused).toBe(true);
+    expect(answer.answer).not.toContain('“trump”');
+  });
+
   it('refuses a short question naming something the story never mentions', async () => {
     const answer = await seed.engine.ask('What did Xi say about Mars?');
     expect(answer.refused).toBe(true);
