@@ -12,7 +12,7 @@ import { foreignLanguageOf, languageName } from './language.js';
 import { setNlpCacheDir } from './nlp/cache.js';
 import { retrieve } from './retrieve.js';
 import { cleanUserText } from './text.js';
-import { SourceMatcher } from './query.js';
+import { maskMentions, SourceMatcher } from './query.js';
 import {
   answerInTime,
   asksOnlyWhatsNew,
@@ -154,9 +154,7 @@ class LoadedEngine implements Engine {
    */
   private timeIntentOf(question: string, now?: Date): TimeIntent | undefined {
     this.sources ??= new SourceMatcher(this.articles.flatMap((a) => a.source ?? []));
-    let masked = question;
-    for (const m of this.sources.find(question))
-      masked = masked.slice(0, m.start) + ' '.repeat(m.end - m.start) + masked.slice(m.end);
+    const masked = maskMentions(question, this.sources.find(question));
     const intent = timeIntent(masked, now);
     if (!intent || intent.kind === 'latest' || !isYesNoQuestion(question)) return intent;
     if (intent.kind === 'since' && asksOnlyWhatsNew(masked.replace(intent.phrase, ' ')))

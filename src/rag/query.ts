@@ -49,6 +49,14 @@ export function sourceAliases(source: string): string[] {
   return [...out].filter((n) => n.replace(/[^\p{L}\p{N}]/gu, '').length >= MIN_NAME_CHARS);
 }
 
+/** Replaces outlet names and dates with spaces (same length), so their words are not read. */
+export function maskMentions(text: string, spans: Array<{ start: number; end: number }>): string {
+  let out = text;
+  for (const s of spans)
+    out = out.slice(0, s.start) + ' '.repeat(s.end - s.start) + out.slice(s.end);
+  return out;
+}
+
 /** Finds outlet names in questions; built once per index from its articles' sources. */
 export class SourceMatcher {
   /** Alias → sources it may mean, longest aliases first so "fox news - health" beats "fox news". */

@@ -176,7 +176,6 @@ export class ExtractiveAnswerer implements Answerer {
       (probability < 0.5 || (q.parts > 1 && best.headedCoverage < ONE_SENTENCE_COVERS))
     ) {
       const agreed = this.agree(q, units);
-      const parts = agreed ? [] : this.combine(q, units);
       if (agreed) {
         this.options.onDecision?.({
           question,
@@ -195,6 +194,7 @@ export class ExtractiveAnswerer implements Answerer {
           answerer: this.id,
         };
       }
+      const parts = this.combine(q, units);
       if (parts.length >= 2) chosen = parts;
       else if (probability < 0.5) return refuse(reasonFor(q, best), 'model', best);
     }
@@ -256,7 +256,6 @@ export class ExtractiveAnswerer implements Answerer {
   /** Several sentences that together cover a long, multi-part question, in story order. */
   private combine(q: ReadQuestion, units: Unit[]): Unit[] {
     const chosen: Unit[] = [];
-    // What the sentences say together, and (weighted less) what their passages say around them.
     const union = (list: Unit[]): number => unionCoverage(q, list);
     while (chosen.length < MAX_ANSWER_UNITS) {
       const next = units

@@ -19,6 +19,7 @@ import { citationFor } from './cite.js';
 import {
   daysApart,
   findDates,
+  maskMentions,
   questionParts,
   SourceMatcher,
   type Mention,
@@ -160,14 +161,6 @@ interface Term {
 
 function isTopicWord(t: Token): boolean {
   return !STOPWORDS.has(t.word) && !NEGATION.test(t.word) && !ORDER_WORDS.has(t.word);
-}
-
-/** Replaces outlet names and dates with spaces (same length), so their words are not topic words. */
-function maskMentions(text: string, spans: Array<{ start: number; end: number }>): string {
-  let out = text;
-  for (const s of spans)
-    out = out.slice(0, s.start) + ' '.repeat(s.end - s.start) + out.slice(s.end);
-  return out;
 }
 
 /** The part's topic words, weighted by rarity; each stem once. */

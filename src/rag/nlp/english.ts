@@ -478,14 +478,16 @@ const KNOWN_KINDS = new Set<string>([
   'PERCENT',
 ]);
 
-/** Tags, lemmas, negation and entities of `text`, with character offsets into it. */
 /**
- * "*Not only* X but also Y" asserts both X and Y: the "not" is no negation, so the words it
- * would scope over (up to the clause's end) are not negated.
+ * True at the "not" of "*not only* X but also Y", which asserts both X and Y: no negation.
  */
-function notOnly(tokens: NlpToken[]): void {
+export function notOnlyAt(tokens: readonly NlpToken[], i: number): boolean {
+  return tokens[i]?.word === 'not' && ONLY_WORDS.has(tokens[i + 1]?.word ?? '');
+}
+/** Clears the negation wink reads into "not only …", up to the clause's end. */
+function clearNotOnly(tokens: NlpToken[]): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
-    if (tokens[i]!.word !== 'not' || !ONLY_WORDS.has(tokens[i + 1]!.word)) continue;
+    if (!notOnlyAt(tokens, i)) continue;
     tokens[i]!.negated = false;
     for (let j = i + 1; j < tokens.length && !CLAUSE_END.has(tokens[j]!.word); j++)
       tokens[j]!.negated = false;
@@ -494,6 +496,7 @@ function notOnly(tokens: NlpToken[]): void {
 const ONLY_WORDS: ReadonlySet<string> = new Set(['only', 'just', 'merely', 'simply']);
 const CLAUSE_END: ReadonlySet<string> = new Set(['.', ';', ':', '!', '?']);
 
+/** Tags, lemmas, negation and entities of `text`, with character offsets into it. */
 export function analyze(text: string): Analysis {
   const n = nlp();
   const its = n.its;
@@ -533,7 +536,7 @@ export function analyze(text: string): Analysis {
       end: tokens[last].end,
     });
   });
-  notOnly(tokens);
+  clearNotOnly(tokens);
   return { tokens, entities };
 }
 
