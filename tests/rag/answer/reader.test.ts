@@ -608,6 +608,14 @@ describe('readSentence', () => {
     expect(r.short?.text).toBe('heart');
   });
 
+  it('does not answer with the question\'s own word misspelt ("campaigh" / "campaign")', () => {
+    const r = read(
+      'What campaigh did the Harbour Party run?',
+      'The Harbour Party ran a famous campaign, which was a success.',
+    );
+    expect(r.short?.text ?? '').not.toMatch(/campaign/);
+  });
+
   it('does not read "one of the oldest" as a count of anything', () => {
     const r = read('What is the population of Northport?', 'Northport is one of the oldest towns.');
     expect(r.coverage).toBeLessThan(1);
