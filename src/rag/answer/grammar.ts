@@ -44,6 +44,9 @@ export function clauseSubject(tokens: readonly NlpToken[], verbAt: number): numb
     const t = tokens[i]!;
     // A relative pronoun opens a clause of its own: "David, *whose* brother Alexander married".
     if (t.pos === 'VERB' || t.pos === 'SCONJ' || t.word === ';' || RELATIVE.has(t.word)) {
+      // "William conquered England, *killing* Harold": a participle with no helper verb has no
+      // subject of its own; it shares the clause's, not the object before it.
+      if (t.pos === 'VERB' && isBareParticiple(tokens, verbAt)) return clauseSubject(tokens, i);
       start = i + 1;
       break;
     }
@@ -61,6 +64,14 @@ export function clauseSubject(tokens: readonly NlpToken[], verbAt: number): numb
   return -1;
 }
 const RELATIVE: ReadonlySet<string> = new Set(['whose', 'whom', 'which']);
+/** An "-ing" verb with no form of "be" or other helper right before it. */
+function isBareParticiple(tokens: readonly NlpToken[], at: number): boolean {
+  const t = tokens[at]!;
+  if (!t.word.endsWith('ing') || t.word === t.lemma) return false;
+  let i = at - 1;
+  while (tokens[i]?.pos === 'ADV') i--;
+  return tokens[i]?.pos !== 'AUX' && tokens[i]?.lemma !== 'be';
+}
 /**
  * The last token of the noun phrase starting at `from`, through possessives: the subject
  * "Jean's nephew Maciot de Bethencourt" is one phrase, headed at its end.

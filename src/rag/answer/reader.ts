@@ -166,6 +166,7 @@ export function readSentence(
   const tokens = analysis.tokens;
   const matches = q.terms.map(() => 0);
   const anchors = q.terms.map(() => -1);
+  const ties = q.terms.map((): number[] => []);
   q.terms.forEach((term, i) => {
     tokens.forEach((tok, j) => {
       if (!isContent(tok) && tok.pos !== 'NUM') return;
@@ -173,8 +174,18 @@ export function readSentence(
       if (m > matches[i]!) {
         matches[i] = m;
         anchors[i] = j;
-      }
+        ties[i] = [j];
+      } else if (m > 0 && m === matches[i]) ties[i]!.push(j);
     });
+  });
+  // A word written more than once stands where the question's other words are: the "II" of
+  // "Harold II" is the one beside "Harold", not the one of "William II".
+  ties.forEach((at, i) => {
+    if (at.length < 2) return;
+    const others = anchors.filter((a, k) => k !== i && a >= 0);
+    if (others.length === 0) return;
+    const gap = (j: number): number => Math.min(...others.map((a) => Math.abs(a - j)));
+    anchors[i] = at.reduce((best, j) => (gap(j) < gap(best) ? j : best));
   });
   // "SP" for "Scottish Parliament": an abbreviation of the question spelled by a name's initials.
   const initials = new Map<string, number>();
@@ -485,6 +496,13 @@ function shortSpan(
     if (first > last) continue;
     // "Japan's *new* Prime Minister" less the question's words is no name.
     if (c.name && !tokens.slice(first, last + 1).some((t) => /^[\p{Lu}\p{N}]/u.test(t.text)))
+      continue;
+    // Nor is "King" of "King Edmund II" once the question's "Edmund II" is off: a title alone.
+    if (
+      c.name &&
+      (first !== c.first || last !== c.last) &&
+      tokens.slice(first, last + 1).every((t) => nounClassOf(t.lemma) === 'person')
+    )
       continue;
     // The question's own word is no answer; another form of it may be ("Ireland" → "Irish").
     if (anchored.some((x) => x.same && x.at >= first && x.at <= last)) continue;

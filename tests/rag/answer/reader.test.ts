@@ -396,6 +396,31 @@ describe('readSentence', () => {
     ).toBe('Maria Keller');
   });
 
+  it('gives a participle with no helper verb the subject of its clause, not the object before it', () => {
+    expect(
+      read(
+        'Who flooded the lower mill?',
+        'In 1881, the river Aller breached Elm Dam, flooding the lower mill for a week.',
+      ).short?.text,
+    ).toBe('Aller');
+    // With a helper verb, the participle has its own subject.
+    expect(
+      read(
+        'Who was repairing the lower mill?',
+        'The town paid while Jonas Berg was repairing the lower mill.',
+      ).short?.text,
+    ).toBe('Jonas Berg');
+  });
+
+  it('anchors a word written twice beside the rest of the question: "II" of "Edmund II", not of "Otto II"', () => {
+    expect(
+      read(
+        'Who crowned Edmund II?',
+        'In 1016, Bishop Otto II of Mainz travelled north, crowning King Edmund II at the abbey.',
+      ).short?.text,
+    ).toBe('Bishop Otto II of Mainz');
+  });
+
   it('reads a possessor as part of the subject, not the whole of it', () => {
     expect(
       read(
