@@ -374,10 +374,24 @@ function rolesOfNames(tokens: readonly NlpToken[], verb: string | undefined): Na
           !passive &&
           !possessor &&
           !afterPreposition(tokens, a) &&
-          tokens.slice(b + 1, verbAt).every((t) => t.pos === 'ADV'),
+          subjectReachesVerb(tokens.slice(b + 1, verbAt)),
       },
     ];
   });
+}
+/**
+ * What may stand between a subject name and its verb: adverbs ("did Richard *then* flee"), or a
+ * name's "of" phrase ("did King David I *of Scotland* marry").
+ */
+function subjectReachesVerb(tokens: readonly NlpToken[]): boolean {
+  // A regnal number the tagger left out of the name ("King David *I*").
+  const between = /^[IVX]+$/.test(tokens[0]?.text ?? '') ? tokens.slice(1) : tokens;
+  if (between.every((t) => t.pos === 'ADV')) return true;
+  return (
+    between[0]?.word === 'of' &&
+    between.length > 1 &&
+    between.slice(1).every((t) => t.pos === 'PROPN' || t.pos === 'DET')
+  );
 }
 /** Frequency-ranked rarity weight: common words ("make", "time") count less than rare ones. */
 export function rarity(word: string, vectors?: WordVectors | null): number {

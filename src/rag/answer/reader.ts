@@ -320,7 +320,14 @@ function isRelation(t: NlpToken): boolean {
 /** See `SentenceReading.roleSwap`. Only names within a few words of the sentence's verb count. */
 function swappedRole(q: ReadQuestion, tokens: readonly NlpToken[]): string | undefined {
   const word = swappedRelation(q, tokens) ?? swappedDoer(q, tokens);
-  return word === undefined ? undefined : tokens.find((t) => t.word === word)?.text;
+  return word === undefined ? undefined : nameToken(tokens, word)?.text;
+}
+/** The sentence's token for a name of the question: as written, else a form of it ("Normans" for "Norman", "Isaac" for "Issac"). */
+function nameToken(tokens: readonly NlpToken[], word: string): NlpToken | undefined {
+  return (
+    tokens.find((t) => t.word === word) ??
+    tokens.find((t) => t.pos === 'PROPN' && nearSpelling(word, t.word))
+  );
 }
 /**
  * "Who was *Bohemond's son*?" against "Bohemond, *Robert's son*": the sentence gives the noun
@@ -331,10 +338,22 @@ function swappedRelation(q: ReadQuestion, tokens: readonly NlpToken[]): string |
   const stated = possessivesOf(tokens);
   return q.possessives.find(
     ({ owner, noun }) =>
-      tokens.some((t) => t.word === owner) &&
-      stated.some((p) => p.noun === noun) &&
-      !stated.some((p) => p.noun === noun && p.owner === owner),
+      (tokens.some((t) => t.word === owner) &&
+        stated.some((p) => p.noun === noun) &&
+        !stated.some((p) => p.noun === noun && p.owner === owner)) ||
+      namesTheNoun(tokens, owner, noun),
   )?.owner;
+}
+/**
+ * "Who was *Tancred's nephew*?" against "Bohemond and his *nephew Tancred*": the name stands
+ * beside the noun as what the noun is (an appositive), so it is the relative, not its owner.
+ */
+function namesTheNoun(tokens: readonly NlpToken[], owner: string, noun: string): boolean {
+  return tokens.some((t, i) => {
+    if (t.pos !== 'NOUN' || t.lemma !== noun) return false;
+    const next = tokens[i + 1]?.text === ',' ? tokens[i + 2] : tokens[i + 1];
+    return next?.pos === 'PROPN' && next.word === owner;
+  });
 }
 /** The folded name of the question whose part in the verb the sentence gives to another. */
 function swappedDoer(q: ReadQuestion, tokens: readonly NlpToken[]): string | undefined {
@@ -347,7 +366,8 @@ function swappedDoer(q: ReadQuestion, tokens: readonly NlpToken[]): string | und
   const passive = isPassiveAt(tokens, verbAt);
   const subject = clauseSubject(tokens, verbAt);
   return q.namedRoles.find(({ word, doer, possessor }) => {
-    const at = tokens.findIndex((t) => t.word === word);
+    const token = nameToken(tokens, word);
+    const at = token ? tokens.indexOf(token) : -1;
     if (at < 0 || Math.abs(at - verbAt) > ROLE_WINDOW) return false;
     const before = at < verbAt;
     // "When did Edward's son return?" against "Edward returned", and the other way round.
@@ -394,7 +414,10 @@ function otherSubjectOf(
     const phrase = tokens.slice(first, at);
     if (phrase.some(names)) return undefined;
     if (!phrase.some((p) => p.pos === 'PROPN')) return undefined; // "he", "the army": unknown
-    other ??= text.slice(phrase[0]!.start, phrase.at(-1)!.end);
+    // Quoted back without the helper verb it ends on ("Alexander I *had*").
+    let last = phrase.length - 1;
+    while (last > 0 && ['AUX', 'ADV', 'PART'].includes(phrase[last]!.pos)) last--;
+    other ??= text.slice(phrase[0]!.start, phrase[last]!.end);
   }
   return other;
 }

@@ -495,6 +495,22 @@ describe('readSentence', () => {
     const returned = 'When finally Otto returned from exile in 1210, he rebuilt the walls.';
     expect(read("When did Otto's son return from exile?", returned).roleSwap).toBe(true);
     expect(read('When did Otto return from exile?', returned).roleSwap).toBe(false);
+    // A name beside the noun is what the noun is: here Bruno is the nephew, not his uncle.
+    const nephew = 'The walls were rebuilt by Anselm and his nephew Bruno.';
+    expect(read("Who was Bruno's nephew?", nephew).roleSwap).toBe(true);
+    expect(read("Who was Bruno's nephew?", nephew).swapped).toBe('Bruno');
+    expect(read("Who was Anselm's nephew?", nephew).roleSwap).toBe(false);
+  });
+
+  it('finds a name of the question in the sentence in another form of it: a plural, a misspelling', () => {
+    const sentence = 'In 1204, some Flemings joined Saxon knights to besiege Lindau.';
+    expect(read('Who joined Fleming knights to besiege Lindau?', sentence).swapped).toBe(
+      'Flemings',
+    );
+    expect(read('Who joined Saxon knights to besiege Lindau?', sentence).roleSwap).toBe(false);
+    expect(read('Who did Anslem visit?', 'In 1204, Bruno visited Anselm in Lindau.').swapped).toBe(
+      'Anselm',
+    );
   });
 
   it('answers "why" with the stated cause or purpose, never a clause that only points back', () => {
@@ -553,6 +569,10 @@ describe('readSentence', () => {
     const fled = 'Because of the siege, Anselm fled to Brittany in 1204.';
     expect(read('When did Otto flee to Brittany?', fled).otherSubject).toBe('Anselm');
     expect(read('When did Anselm flee to Brittany?', fled).otherSubject).toBeUndefined();
+    // A subject with a regnal number and an "of" phrase is still the subject.
+    const married = 'Otto I of Mainz, whose cousin Bruno had married Ada, fled in 1204.';
+    expect(read('Who did King Otto I of Mainz marry?', married).otherSubject).toBe('cousin Bruno');
+    expect(read('Who did Bruno marry?', married).otherSubject).toBeUndefined();
     // A verb after "and" shares the first clause's subject.
     expect(
       read('Who did Otto crown king?', 'He freed Anselm and crowned Bruno king.').otherSubject,
