@@ -1001,6 +1001,15 @@ const NOUN_CLASS_FIT = 0.8;
  * Noun phrases: optional adjectives and numbers, then nouns ("the 13 natural reserves"), at
  * `fit`, or at what `headFit` gives for the phrase's last common noun when it gives something.
  */
+/** A hyphen at `at` written between two words ("low-skilled"). */
+function hyphenAt(tokens: readonly NlpToken[], at: number): boolean {
+  return (
+    tokens[at]?.text === '-' &&
+    glued(tokens, at) &&
+    glued(tokens, at + 1) &&
+    /^\p{L}/u.test(tokens[at + 1]!.text)
+  );
+}
 function nounPhrases(
   tokens: readonly NlpToken[],
   out: SpanCandidate[],
@@ -1015,8 +1024,12 @@ function nounPhrases(
       continue;
     }
     let j = i;
-    while (j + 1 < tokens.length && ['ADJ', 'NUM', 'NOUN', 'PROPN'].includes(tokens[j + 1]!.pos))
-      j++;
+    for (;;) {
+      if (['ADJ', 'NUM', 'NOUN', 'PROPN'].includes(tokens[j + 1]?.pos ?? '')) j++;
+      // "low-skilled workers", "a water-powered mill": a hyphened word is one modifier.
+      else if (hyphenAt(tokens, j + 1)) j += 2;
+      else break;
+    }
     let last = j;
     while (last >= i && tokens[last]!.pos !== 'NOUN' && tokens[last]!.pos !== 'PROPN') last--;
     if (last >= i) {

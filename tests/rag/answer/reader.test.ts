@@ -475,6 +475,13 @@ describe('readSentence', () => {
     expect(short?.text).toBe('local fishermen');
     // Enough to count as the asked-for kind (a person), not just the best phrase there is.
     expect(short?.kindFit).toBeGreaterThanOrEqual(0.7);
+    // A hyphened modifier stays whole.
+    expect(
+      read(
+        'Who repaired the old lighthouse?',
+        'In the end, low-paid fishermen repaired the old lighthouse.',
+      ).short?.text,
+    ).toBe('low-paid fishermen');
   });
 
   it('notices a name moved to the other side of the verb, active or passive', () => {
