@@ -6,7 +6,7 @@
  * it; a one-shot `storybot ask` does not, as it would only add to its start-up.
  */
 import { readQuestion } from './answer/question.js';
-import { foreignLanguageOf } from './language.js';
+import { foreignLanguageOf, loadLanguageDetector } from './language.js';
 import { setNlpCacheDir } from './nlp/cache.js';
 import { isKnownPlace } from './nlp/gazetteer.js';
 import { antonymsOf, nounClassOf, relatedOf } from './nlp/wordnet.js';
@@ -24,6 +24,8 @@ export function warmUpAnswering(cacheDir: string): void {
   nounClassOf('city');
   isKnownPlace('Paris');
   foreignLanguageOf(QUESTION);
+  // The question above reads as English without it; many short questions do not.
+  loadLanguageDetector();
   findDates(QUESTION);
   timeIntent('What has happened since 3 May?');
   // The date reader's first few parses are each slow (~0.1 s), whatever the date's form.

@@ -8,12 +8,14 @@ const cache = makeTempDir('storybot-warmup-');
 afterAll(() => removeDir(cache));
 
 describe('warming up the answerer', () => {
-  it('loads the date reader, which answering otherwise loads inside a question', () => {
+  it('loads the date reader and the language detector, which answering otherwise loads inside a question', () => {
     const require = createRequire(import.meta.url);
-    const loaded = (): boolean =>
-      Object.keys(require.cache).some((file) => file.includes(`${path.sep}chrono-node${path.sep}`));
-    expect(loaded()).toBe(false);
+    const loaded = (name: string): boolean =>
+      Object.keys(require.cache).some((file) => file.includes(`${path.sep}${name}${path.sep}`));
+    expect(loaded('chrono-node')).toBe(false);
+    expect(loaded('tinyld')).toBe(false);
     warmUpAnswering(cache);
-    expect(loaded()).toBe(true);
+    expect(loaded('chrono-node')).toBe(true);
+    expect(loaded('tinyld')).toBe(true);
   });
 });
