@@ -104,6 +104,8 @@ export interface NamedRole {
   possessor: boolean;
   /** The subject of the active verb, right before it ("When did *Richard* flee"). */
   subject: boolean;
+  /** The "by" agent of the passive verb ("When was Lindau captured by *Otto*"). */
+  agent: boolean;
   /** The name's own words ("king", "david"), particles and short words left out. */
   words: string[];
 }
@@ -368,6 +370,7 @@ function rolesOfNames(tokens: readonly NlpToken[], verb: string | undefined): Na
         words,
         doer: !possessor && (passive ? byAgent : before),
         possessor,
+        agent: passive && byAgent,
         // Right before the verb ("did *Richard* flee"), not a modifier ("the *Latin* version").
         subject:
           before &&

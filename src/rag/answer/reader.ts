@@ -394,7 +394,8 @@ function otherSubjectOf(
   text: string,
   tokens: readonly NlpToken[],
 ): string | undefined {
-  const asked = q.namedRoles.find((r) => r.subject && r.words.length > 0);
+  // The doer the question names: its active subject, or the "by" agent of its passive verb.
+  const asked = q.namedRoles.find((r) => (r.subject || r.agent) && r.words.length > 0);
   if (!q.verb || !asked) return undefined;
   const names = (t: NlpToken): boolean =>
     asked.words.some(

@@ -576,6 +576,10 @@ describe('readSentence', () => {
     const fled = 'Because of the siege, Anselm fled to Brittany in 1204.';
     expect(read('When did Otto flee to Brittany?', fled).otherSubject).toBe('Anselm');
     expect(read('When did Anselm flee to Brittany?', fled).otherSubject).toBeUndefined();
+    // A passive question's "by" agent is its doer too.
+    const took = 'In 1204, Anselm captured Lindau after a siege.';
+    expect(read('When was Lindau captured by Otto?', took).otherSubject).toBe('Anselm');
+    expect(read('When was Lindau captured by Anselm?', took).otherSubject).toBeUndefined();
     // A subject with a regnal number and an "of" phrase is still the subject.
     const married = 'Otto I of Mainz, whose cousin Bruno had married Ada, fled in 1204.';
     expect(read('Who did King Otto I of Mainz marry?', married).otherSubject).toBe('cousin Bruno');
