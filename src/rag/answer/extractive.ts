@@ -22,7 +22,13 @@ import type { AnswerContext, Answerer, SummaryContext } from './answerer.js';
 import { citationFor } from './cite.js';
 import { answerYesNo, isYesNoQuestion, renderYesNo } from './yesno.js';
 import { ABBREVIATION, readQuestion, STRICT_KINDS, type ReadQuestion } from './question.js';
-import { coverageOf, nearSpelling, readSentence, type SentenceReading } from './reader.js';
+import {
+  coverageOf,
+  nearSpelling,
+  readSentence,
+  rootNamesOf,
+  type SentenceReading,
+} from './reader.js';
 import { REFUSAL_FEATURES, refusalProbability, type RefusalFeatures } from './refusal.js';
 
 export interface ExtractiveOptions {
@@ -482,6 +488,7 @@ function missingNames(q: ReadQuestion, passages: Passage[]): string[] {
         (t) =>
           words.has(t.word) ||
           [...placeForms(t.word)].some((f) => words.has(f)) ||
+          rootNamesOf(t.word).some((f) => words.has(f)) ||
           (t.word.length >= 4 && [...words].some((w) => nearSpelling(t.word, w))),
       )
     );

@@ -17,7 +17,7 @@ import {
   type NlpToken,
 } from '../nlp/english.js';
 import { isKnownPlace, placeForms, placeRelation } from '../nlp/gazetteer.js';
-import { antonymsOf, nounClassOf } from '../nlp/wordnet.js';
+import { antonymsOf, nounClassOf, relatedOf } from '../nlp/wordnet.js';
 import {
   afterPreposition,
   prepositionOf,
@@ -51,6 +51,7 @@ export function termMatch(
     const related = placeRelation(term.word, token.word);
     if (related > 0) return 0.9 * related;
     if (nearSpelling(term.word, token.word)) return 0.85;
+    if (sameRootName(term.word, token.word)) return RELATED;
   }
   if (term.proper) return 0;
   if (term.related.has(token.lemma) || term.related.has(token.word)) return RELATED;
@@ -452,6 +453,20 @@ function numberElsewhere(q: ReadQuestion, tokens: readonly NlpToken[]): boolean 
 }
 /** How far (in tokens) from the verb a name may be and still be read as its subject or object. */
 const ROLE_WINDOW = 8;
+/**
+ * A people or language and its land, or a place and its people, as WordNet derives one from the
+ * other ("English" and "England", "Norman" and "Normandy", "Scottish" and "Scotland"): lands
+ * the gazetteer of countries does not list. Both must start with the same letter, which keeps
+ * out WordNet's synonyms of another root ("Chinese" lists "Taiwanese").
+ */
+function sameRootName(a: string, b: string): boolean {
+  return b.length >= 4 && rootNamesOf(a).includes(b);
+}
+/** See `sameRootName`: the names WordNet derives from `name` (folded) that start like it. */
+export function rootNamesOf(name: string): string[] {
+  if (name.length < 4) return [];
+  return relatedOf(name).filter((r) => r !== name && r[0] === name[0]);
+}
 /** Whether a name or number of the question appears in the sentence (spelling-tolerant). */
 function namedIn(name: string, foldedText: string, tokens: readonly NlpToken[]): boolean {
   const n = name.toLowerCase();
@@ -467,6 +482,7 @@ function namedIn(name: string, foldedText: string, tokens: readonly NlpToken[]):
           t.word === p ||
           forms.has(t.word) ||
           nearSpelling(p, t.word) ||
+          sameRootName(p, t.word) ||
           (value !== undefined && numberValue(t.word) === value),
       );
     })

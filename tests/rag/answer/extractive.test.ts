@@ -220,6 +220,21 @@ describe('ExtractiveAnswerer on hand-built passages', () => {
     expect(knowing.answerSync(question, { passages }).answer).not.toMatch(/never mentions/);
   });
 
+  it('finds a land in the name of its people, as WordNet derives one from the other', () => {
+    const welsh = passagesOf(
+      'mill',
+      'Mill reopens',
+      'The mill in Wales reopened on Friday. Engineers from Cardiff replaced the wheel.',
+      200,
+    );
+    const answer = answerer.answerSync('When did the Welsh mill reopen?', { passages: welsh });
+    expect(answer.refused).toBe(false);
+    expect(answer.short).toBe('Friday');
+    // Another land is still missing.
+    const scottish = answerer.answerSync('When did the Scottish mill reopen?', { passages: welsh });
+    expect(scottish.answer).toBe("The story doesn't say: it never mentions Scottish.");
+  });
+
   it('refuses when no sentence holds the kind of answer required', () => {
     const answer = answerer.answerSync('How long did the mayor speak?', { passages });
     expect(answer.refused).toBe(true);
