@@ -134,7 +134,7 @@ const PERSON_NOUNS = new Set(
   ),
 );
 /** Nouns that name a sort of thing: "what *type* of committee" asks for the committee's sort. */
-const KIND_NOUNS = new Set(
+export const KIND_NOUNS = new Set(
   'type types kind kinds sort sorts form forms variety varieties style class category genre brand'.split(
     ' ',
   ),

@@ -31,6 +31,7 @@ import {
 import {
   ABBREVIATION,
   COMMON_RANK,
+  KIND_NOUNS,
   NUMBER_NOUNS,
   PLACE_NOUNS,
   type QuestionTerm,
@@ -534,6 +535,18 @@ function shortSpan(
     )
       last--;
     if (first > last) continue;
+    // "What force…" → "net *force*", "which directive…" → "the Unfair Commercial Practices
+    // *Directive*": the focus noun the span modifies belongs to the answer, unless the question
+    // asks only for a kind of it ("what kind of arches" → "rounded") or a name stands before it
+    // as a common noun ("the Vega 3B rocket" → "Vega 3B").
+    const focusAfter = last < c.last ? tokens[last + 1]! : undefined;
+    const keepsFocus =
+      focusAfter !== undefined &&
+      focusAfter.lemma === q.focus &&
+      q.askedFor === 'thing' &&
+      !asksKindOf(q) &&
+      (!NAME_POS.has(tokens[last]!.pos) || /^\p{Lu}/u.test(focusAfter.text));
+    if (keepsFocus) last++;
     // "Japan's *new* Prime Minister" less the question's words is no name.
     if (c.name && !tokens.slice(first, last + 1).some((t) => /^[\p{Lu}\p{N}]/u.test(t.text)))
       continue;
@@ -545,7 +558,8 @@ function shortSpan(
     )
       continue;
     // The question's own word is no answer; another form of it may be ("Ireland" → "Irish").
-    if (anchored.some((x) => x.same && x.at >= first && x.at <= last)) continue;
+    if (anchored.some((x) => x.same && x.at >= first && x.at <= (keepsFocus ? last - 1 : last)))
+      continue;
     // Nor is it written in two ("work load" for the question's "workload").
     const joined = tokens
       .slice(first, last + 1)
@@ -577,6 +591,13 @@ function shortSpan(
   const start = tokens[best.first]!.start;
   const end = tokens[best.last]!.end;
   return { start, end, text: text.slice(start, end), score: best.score, kindFit: best.kindFit };
+}
+/** Parts of speech that end a name ("Vega *3B*", "Sant'*Eufemia*"). */
+const NAME_POS: ReadonlySet<string> = new Set(['PROPN', 'NUM']);
+/** "What *kind of* arches…", "which *type of* licence…": the question asks for a kind of its focus. */
+function asksKindOf(q: ReadQuestion): boolean {
+  const tokens = q.analysis.tokens;
+  return tokens.some((t, i) => KIND_NOUNS.has(t.lemma) && tokens[i + 1]?.word === 'of');
 }
 /** "…off the *coast of* Africa" for "…off the coast of?": the span right after the same words. */
 function followsStranded(q: ReadQuestion, tokens: readonly NlpToken[], first: number): boolean {

@@ -453,6 +453,13 @@ describe('readSentence', () => {
         'The ferry holds a coastal licence issued by the port.',
       ).short?.text,
     ).toBe('coastal');
+    // Without "type of", the focus noun the answer modifies is part of the answer.
+    expect(
+      read(
+        'What licence does the ferry hold?',
+        'The ferry holds a coastal licence issued by the port.',
+      ).short?.text,
+    ).toBe('coastal licence');
   });
 
   it('flags a negation the question has and the sentence lacks, and an opposite word', () => {
