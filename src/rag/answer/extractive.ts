@@ -14,6 +14,7 @@ import type { WordVectors } from '../embeddings/wordvectors.js';
 import { sentenceText } from '../chunk.js';
 import { analyze, type Analysis, type NlpToken } from '../nlp/english.js';
 import { placeForms } from '../nlp/gazetteer.js';
+import { rootNamesOf } from '../nlp/wordnet.js';
 import { monthName, STOPWORDS, tokenize } from '../text.js';
 import { summarizeStory } from '../summarize.js';
 import type { Answer, Citation, Passage, Span, Summary } from '../types.js';
@@ -22,13 +23,7 @@ import type { AnswerContext, Answerer, SummaryContext } from './answerer.js';
 import { citationFor } from './cite.js';
 import { answerYesNo, isYesNoQuestion, renderYesNo } from './yesno.js';
 import { ABBREVIATION, readQuestion, STRICT_KINDS, type ReadQuestion } from './question.js';
-import {
-  coverageOf,
-  nearSpelling,
-  readSentence,
-  rootNamesOf,
-  type SentenceReading,
-} from './reader.js';
+import { coverageOf, nearSpelling, readSentence, type SentenceReading } from './reader.js';
 import { REFUSAL_FEATURES, refusalProbability, type RefusalFeatures } from './refusal.js';
 
 export interface ExtractiveOptions {

@@ -16,7 +16,7 @@ import {
   type Analysis,
   type NlpToken,
 } from '../nlp/english.js';
-import { relatedOf } from '../nlp/wordnet.js';
+import { relatedOf, rootNamesOf } from '../nlp/wordnet.js';
 import { afterPreposition, isPossessive, possessivesOf } from './grammar.js';
 
 /** What kind of thing would answer the question. */
@@ -52,7 +52,10 @@ export interface QuestionTerm {
   common: boolean;
   /** Written in capitals, as an abbreviation is ("SP", "NATO"). */
   capitals: boolean;
-  /** WordNet's synonyms (commonest sense) and derivations of the lemma ("necessary" → "necessity"). */
+  /**
+   * WordNet's synonyms (commonest sense) and derivations of the lemma ("necessary" →
+   * "necessity"); for a name, only its land or people (`rootNamesOf`: "Scottish" → "Scotland").
+   */
   related: ReadonlySet<string>;
 }
 /** An abbreviation written in capitals ("SP", "NATO"). */
@@ -89,6 +92,8 @@ export interface ReadQuestion {
   identity: boolean;
   /** "How *many* tons…": asks for a count, which a percentage or a sum of money is not. */
   counts: boolean;
+  /** "What *kind of* arches…", "which *type of* licence…": asks for a kind of its focus. */
+  asksKind: boolean;
   /**
    * "What continent are the islands off the *coast of*?": the preposition left at the end, and
    * the lemma of the word before it; the answer follows the same two words in the sentence.
@@ -134,7 +139,7 @@ const PERSON_NOUNS = new Set(
   ),
 );
 /** Nouns that name a sort of thing: "what *type* of committee" asks for the committee's sort. */
-export const KIND_NOUNS = new Set(
+const KIND_NOUNS = new Set(
   'type types kind kinds sort sorts form forms variety varieties style class category genre brand'.split(
     ' ',
   ),
@@ -177,8 +182,9 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     let weight = rarity(t.word, vectors) * (proper ? 1.3 : 1);
     if (focus && t.lemma === focus) weight *= 0.5; // "what year": the answer is a year, not "year"
     const common = (vectors?.rank(t.lemma) ?? Infinity) < COMMON_RANK;
-    const related: ReadonlySet<string> =
-      proper || numeric ? NOTHING_RELATED : new Set(relatedOf(t.lemma));
+    const related: ReadonlySet<string> = numeric
+      ? NOTHING_RELATED
+      : new Set(proper ? rootNamesOf(t.word) : relatedOf(t.lemma));
     terms.push({
       lemma: t.lemma,
       stem: t.stem,
@@ -235,6 +241,7 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     identity: asksIdentity(tokens, whIndex, askedFor),
     stranded: strandedPreposition(tokens),
     counts,
+    asksKind: tokens.some((t, i) => KIND_NOUNS.has(t.lemma) && tokens[i + 1]?.word === 'of'),
   };
 }
 

@@ -17,7 +17,7 @@ import {
   type NlpToken,
 } from '../nlp/english.js';
 import { isKnownPlace, placeForms, placeRelation } from '../nlp/gazetteer.js';
-import { antonymsOf, nounClassOf, relatedOf } from '../nlp/wordnet.js';
+import { antonymsOf, nounClassOf, rootNamesOf } from '../nlp/wordnet.js';
 import {
   afterPreposition,
   prepositionOf,
@@ -31,7 +31,6 @@ import {
 import {
   ABBREVIATION,
   COMMON_RANK,
-  KIND_NOUNS,
   NUMBER_NOUNS,
   PLACE_NOUNS,
   type QuestionTerm,
@@ -52,7 +51,8 @@ export function termMatch(
     const related = placeRelation(term.word, token.word);
     if (related > 0) return 0.9 * related;
     if (nearSpelling(term.word, token.word)) return 0.85;
-    if (sameRootName(term.word, token.word)) return RELATED;
+    // "Scottish" for "Scotland": the question term's related words are its root names.
+    if (token.word.length >= MIN_ROOT_NAME && term.related.has(token.word)) return RELATED;
   }
   if (term.proper) return 0;
   if (term.related.has(token.lemma) || term.related.has(token.word)) return RELATED;
@@ -454,20 +454,8 @@ function numberElsewhere(q: ReadQuestion, tokens: readonly NlpToken[]): boolean 
 }
 /** How far (in tokens) from the verb a name may be and still be read as its subject or object. */
 const ROLE_WINDOW = 8;
-/**
- * A people or language and its land, or a place and its people, as WordNet derives one from the
- * other ("English" and "England", "Norman" and "Normandy", "Scottish" and "Scotland"): lands
- * the gazetteer of countries does not list. Both must start with the same letter, which keeps
- * out WordNet's synonyms of another root ("Chinese" lists "Taiwanese").
- */
-function sameRootName(a: string, b: string): boolean {
-  return b.length >= 4 && rootNamesOf(a).includes(b);
-}
-/** See `sameRootName`: the names WordNet derives from `name` (folded) that start like it. */
-export function rootNamesOf(name: string): string[] {
-  if (name.length < 4) return [];
-  return relatedOf(name).filter((r) => r !== name && r[0] === name[0]);
-}
+/** Shortest sentence word that may be a root name of a question's name (see `rootNamesOf`). */
+const MIN_ROOT_NAME = 4;
 /** Whether a name or number of the question appears in the sentence (spelling-tolerant). */
 function namedIn(name: string, foldedText: string, tokens: readonly NlpToken[]): boolean {
   const n = name.toLowerCase();
@@ -477,13 +465,14 @@ function namedIn(name: string, foldedText: string, tokens: readonly NlpToken[]):
     parts.length > 0 &&
     parts.every((p) => {
       const forms = placeForms(p);
+      const roots = rootNamesOf(p);
       const value = numberValue(p);
       return tokens.some(
         (t) =>
           t.word === p ||
           forms.has(t.word) ||
           nearSpelling(p, t.word) ||
-          sameRootName(p, t.word) ||
+          (t.word.length >= MIN_ROOT_NAME && roots.includes(t.word)) ||
           (value !== undefined && numberValue(t.word) === value),
       );
     })
@@ -544,7 +533,7 @@ function shortSpan(
       focusAfter !== undefined &&
       focusAfter.lemma === q.focus &&
       q.askedFor === 'thing' &&
-      !asksKindOf(q) &&
+      !q.asksKind &&
       (!NAME_POS.has(tokens[last]!.pos) || /^\p{Lu}/u.test(focusAfter.text));
     if (keepsFocus) last++;
     // "Japan's *new* Prime Minister" less the question's words is no name.
@@ -594,11 +583,6 @@ function shortSpan(
 }
 /** Parts of speech that end a name ("Vega *3B*", "Sant'*Eufemia*"). */
 const NAME_POS: ReadonlySet<string> = new Set(['PROPN', 'NUM']);
-/** "What *kind of* arches…", "which *type of* licence…": the question asks for a kind of its focus. */
-function asksKindOf(q: ReadQuestion): boolean {
-  const tokens = q.analysis.tokens;
-  return tokens.some((t, i) => KIND_NOUNS.has(t.lemma) && tokens[i + 1]?.word === 'of');
-}
 /** "…off the *coast of* Africa" for "…off the coast of?": the span right after the same words. */
 function followsStranded(q: ReadQuestion, tokens: readonly NlpToken[], first: number): boolean {
   if (!q.stranded) return false;
@@ -1035,10 +1019,6 @@ function afterPlaceWord(tokens: readonly NlpToken[], first: number): boolean {
 }
 /** Fit of a noun phrase whose head noun names the asked-for kind (WordNet's noun classes). */
 const NOUN_CLASS_FIT = 0.8;
-/**
- * Noun phrases: optional adjectives and numbers, then nouns ("the 13 natural reserves"), at
- * `fit`, or at what `headFit` gives for the phrase's last common noun when it gives something.
- */
 /** A hyphen at `at` written between two words ("low-skilled"). */
 function hyphenAt(tokens: readonly NlpToken[], at: number): boolean {
   return (
@@ -1048,6 +1028,10 @@ function hyphenAt(tokens: readonly NlpToken[], at: number): boolean {
     /^\p{L}/u.test(tokens[at + 1]!.text)
   );
 }
+/**
+ * Noun phrases: optional adjectives and numbers, then nouns ("the 13 natural reserves"), at
+ * `fit`, or at what `headFit` gives for the phrase's last common noun when it gives something.
+ */
 function nounPhrases(
   tokens: readonly NlpToken[],
   out: SpanCandidate[],

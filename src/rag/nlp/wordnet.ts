@@ -187,6 +187,18 @@ export function relatedOf(lemma: string): readonly string[] {
   return loadedRelated.get(lemma);
 }
 
+/**
+ * A people or language and its land, or a place and its people, as WordNet derives one from the
+ * other ("English" and "England", "Norman" and "Normandy", "Scottish" and "Scotland"): lands a
+ * gazetteer of countries does not list. Only related words starting with the same letter as
+ * `name` (folded, four letters or more) count, which keeps out WordNet's synonyms of another
+ * root ("Chinese" lists "Taiwanese").
+ */
+export function rootNamesOf(name: string): string[] {
+  if (name.length < 4) return [];
+  return relatedOf(name).filter((r) => r !== name && r[0] === name[0]);
+}
+
 let loadedClasses: LemmaTable | undefined;
 
 /** What a noun names in its commonest sense, from WordNet's lexicographer files. */
