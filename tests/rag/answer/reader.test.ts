@@ -611,6 +611,20 @@ describe('readSentence', () => {
     expect(read('What softens at 410 K?', metal).numberElsewhere).toBe(false);
   });
 
+  it("matches a people's name to its land when WordNet derives one from the other", () => {
+    const question = 'When did the Welsh mill reopen?';
+    const welsh = readQuestion(question).terms.findIndex((t) => t.word === 'welsh');
+    const r = read(question, 'The mill in Wales reopened on Friday.');
+    expect(r.matches[welsh]).toBeGreaterThanOrEqual(0.8);
+    expect(r.missingNamed).toBe(0);
+    const scottish = read(
+      'When did the Scottish mill reopen?',
+      'The mill in Wales reopened on Friday.',
+    );
+    expect(scottish.missingNamed).toBe(1);
+    expect(scottish.matches[welsh]).toBe(0);
+  });
+
   it('matches an abbreviation to the name its initials spell', () => {
     const r = read(
       'What did the NHB fund?',
