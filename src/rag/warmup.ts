@@ -9,7 +9,7 @@ import { readQuestion } from './answer/question.js';
 import { foreignLanguageOf, loadLanguageDetector } from './language.js';
 import { setNlpCacheDir } from './nlp/cache.js';
 import { isKnownPlace } from './nlp/gazetteer.js';
-import { antonymsOf, nounClassOf, relatedOf } from './nlp/wordnet.js';
+import { antonymsOf, commonWordOnly, nounClassOf, relatedOf } from './nlp/wordnet.js';
 import { findDates } from './query.js';
 import { parseSince, timeIntent } from './time.js';
 
@@ -22,6 +22,7 @@ export function warmUpAnswering(cacheDir: string): void {
   antonymsOf('rise');
   relatedOf('rise');
   nounClassOf('city');
+  commonWordOnly('city');
   isKnownPlace('Paris');
   foreignLanguageOf(QUESTION);
   // The question above reads as English without it; many short questions do not.

@@ -12,7 +12,7 @@
 import { LRUCache } from 'lru-cache';
 import type { WordVectors } from '../embeddings/wordvectors.js';
 import { sentenceText } from '../chunk.js';
-import { analyze, type Analysis, type NlpToken } from '../nlp/english.js';
+import { analyze, analyzeSentence, type Analysis, type NlpToken } from '../nlp/english.js';
 import { placeForms } from '../nlp/gazetteer.js';
 import { rootNamesOf } from '../nlp/wordnet.js';
 import { monthName, STOPWORDS, tokenize } from '../text.js';
@@ -272,10 +272,12 @@ export class ExtractiveAnswerer implements Answerer {
   }
 
   /** The NLP analysis of a passage sentence (or article heading), cached by its place. */
-  private analysisOf(key: string, text: string): Analysis {
+  private analysisOf(key: string, text: string, passage?: string): Analysis {
     let analysis = this.analyses.get(key);
     if (!analysis) {
-      analysis = analyze(text);
+      analysis = passage
+        ? analyzeSentence(text, (word) => capitalizedMidSentence(passage, word))
+        : analyze(text);
       this.analyses.set(key, analysis);
     }
     return analysis;
@@ -289,7 +291,11 @@ export class ExtractiveAnswerer implements Answerer {
       const meta = articleMetaText(passage);
       const sentences = passage.chunk.sentences.map((span) => {
         const text = sentenceText(passage.chunk, span);
-        const analysis = this.analysisOf(`${passage.chunk.id}@${span.start}`, text);
+        const analysis = this.analysisOf(
+          `${passage.chunk.id}@${span.start}`,
+          text,
+          passage.chunk.text,
+        );
         return { span, text, analysis, reading: readSentence(q, text, analysis, vectors) };
       });
       const heading = meta.toLowerCase();
@@ -365,6 +371,12 @@ function unionCoverage(q: ReadQuestion, list: Unit[]): number {
         0.3 * Math.max(0, ...list.map((u) => u.contextMatches[i]!)),
     ),
   );
+}
+
+/** `written` (capitalized) stands in `text` after a lowercase word or a comma: inside a sentence. */
+function capitalizedMidSentence(text: string, written: string): boolean {
+  const escaped = written.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`[\\p{Ll}\\p{N},;:]\\s+${escaped}(?![\\p{L}])`, 'u').test(text);
 }
 
 /**

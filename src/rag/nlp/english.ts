@@ -15,6 +15,7 @@ import { cachedBytes } from './cache.js';
 import type WinkNlp from 'wink-nlp';
 import type { ItemEntity, ItemToken } from 'wink-nlp';
 import { fold, stem } from '../text.js';
+import { commonWordOnly } from './wordnet.js';
 
 /** Universal part-of-speech tags, as the model emits them. */
 export type Pos =
@@ -538,6 +539,49 @@ export function analyze(text: string): Analysis {
   });
   clearNotOnly(tokens);
   return { tokens, entities };
+}
+
+/** What a sentence's opening word may be read again as (see `analyzeSentence`). */
+const MODIFIER_OPENINGS: ReadonlySet<Pos> = new Set<Pos>(['ADJ', 'DET', 'ADV', 'NUM']);
+
+/**
+ * A passage sentence's analysis. The tagger takes a capitalized word that opens a sentence for a
+ * name ("*Several* families settled…", "*Subsequent* to the war…"), and a name is what "who" and
+ * "what" questions are answered with. When the sentence read with that word in lower case makes
+ * it a modifier (adjective, determiner, adverb, number), WordNet writes it only in lower case,
+ * and the passage never capitalizes it mid-sentence (`capitalizedElsewhere`, asked only then),
+ * that reading is kept. A noun stays as the tagger read it: a capitalized noun may head a name
+ * ("Apple", "Sportsbooks" as an answer), and a benchmark of news questions lost answers when
+ * nouns were read again too.
+ */
+export function analyzeSentence(
+  text: string,
+  capitalizedElsewhere: (written: string) => boolean,
+): Analysis {
+  const first = analyze(text);
+  const at = first.tokens.findIndex((t) => /\p{L}/u.test(t.text));
+  const opening = first.tokens[at];
+  if (
+    !opening ||
+    opening.pos !== 'PROPN' ||
+    !/^\p{Lu}\p{Ll}+$/u.test(opening.text) ||
+    first.tokens[at + 1]?.pos === 'PROPN' ||
+    capitalizedElsewhere(opening.text)
+  )
+    return first;
+  const lowered =
+    text.slice(0, opening.start) + opening.text[0]!.toLowerCase() + text.slice(opening.start + 1);
+  const again = analyze(lowered);
+  const retagged = again.tokens[at];
+  if (
+    again.tokens.length !== first.tokens.length ||
+    !retagged ||
+    !MODIFIER_OPENINGS.has(retagged.pos) ||
+    !commonWordOnly(retagged.lemma)
+  )
+    return first;
+  again.tokens[at] = { ...retagged, text: opening.text };
+  return again;
 }
 
 /**

@@ -199,6 +199,40 @@ export function rootNamesOf(name: string): string[] {
   return relatedOf(name).filter((r) => r !== name && r[0] === name[0]);
 }
 
+let loadedCase: LemmaTable | undefined;
+
+/**
+ * True when WordNet writes `lemma` in lower case only ("cost", "several", "research"), and so
+ * knows it as a common word and never as a name; false for "watt" (also "Watt", James Watt),
+ * "china" (also "China") and words WordNet does not hold ("telenet").
+ */
+export function commonWordOnly(lemma: string): boolean {
+  loadedCase ??= table('word-case', extractWordCase, true);
+  const forms = loadedCase.get(lemma);
+  return forms.includes('common') && !forms.includes('proper');
+}
+
+/** Each word of the database, folded, with how its senses write it: "common", "proper" or both. */
+export function extractWordCase(dictDir: string): LemmaMap {
+  const out: LemmaMap = new Map();
+  for (const pos of ['noun', 'verb', 'adj', 'adv']) {
+    for (const line of databaseLines(dictDir, `data.${pos}`)) {
+      const fields = line.split(' ');
+      const wordCount = parseInt(fields[3]!, 16);
+      if (!Number.isFinite(wordCount)) continue;
+      for (let i = 0; i < wordCount; i++) {
+        const written = (fields[4 + i * 2] ?? '').replace(/\(.*\)$/, '');
+        const folded = written.toLowerCase();
+        if (folded === '') continue;
+        const form = written === folded ? 'common' : 'proper';
+        const forms = out.get(folded) ?? [];
+        if (!forms.includes(form)) out.set(folded, [...forms, form]);
+      }
+    }
+  }
+  return out;
+}
+
 let loadedClasses: LemmaTable | undefined;
 
 /** What a noun names in its commonest sense, from WordNet's lexicographer files. */

@@ -220,6 +220,30 @@ describe('ExtractiveAnswerer on hand-built passages', () => {
     expect(knowing.answerSync(question, { passages }).answer).not.toMatch(/never mentions/);
   });
 
+  it('does not answer with a common word that only looks like a name because it opens the sentence', () => {
+    const mill = passagesOf(
+      'abbey-mill',
+      'Mill changes hands',
+      'The mill stood by the river for two centuries. Subsequent to the flood, the old mill came ' +
+        'under the control of the monks.',
+      200,
+    );
+    const answer = answerer.answerSync('What came under the control of the monks?', {
+      passages: mill,
+    });
+    expect(answer.short).toBe('old mill');
+    // A name the passage also writes mid-sentence stays a name.
+    const browsers = passagesOf(
+      'browsers',
+      'Browsers',
+      'Brave released a browser that blocks ads in 2016. Analysts said that Brave gained users.',
+      200,
+    );
+    expect(
+      answerer.answerSync('Who released a browser that blocks ads?', { passages: browsers }).short,
+    ).toBe('Brave');
+  });
+
   it('finds a land in the name of its people, as WordNet derives one from the other', () => {
     const welsh = passagesOf(
       'mill',
