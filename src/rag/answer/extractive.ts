@@ -23,7 +23,14 @@ import type { AnswerContext, Answerer, SummaryContext } from './answerer.js';
 import { citationFor } from './cite.js';
 import { answerYesNo, isYesNoQuestion, renderYesNo } from './yesno.js';
 import { ABBREVIATION, readQuestion, STRICT_KINDS, type ReadQuestion } from './question.js';
-import { coverageOf, nearSpelling, readSentence, type SentenceReading } from './reader.js';
+import {
+  coverageOf,
+  nearSpelling,
+  periodsIn,
+  readSentence,
+  yearsIn,
+  type SentenceReading,
+} from './reader.js';
 import { REFUSAL_FEATURES, refusalProbability, type RefusalFeatures } from './refusal.js';
 
 export interface ExtractiveOptions {
@@ -168,6 +175,10 @@ export class ExtractiveAnswerer implements Answerer {
     // the sentence denies the question's premise, whatever else they share (on the development
     // set 10 of the 12 such best sentences answered nothing; the other 2 were refused anyway).
     if (features.negationMismatch === 1) return refuse(reasonFor(q, best), 'negation', best);
+    // "What did Watt add in the 19th century?" against "…adopted by James Watt … in 1788": the
+    // sentence dates it to another period. (For a yes/no question that is its answer, "No".)
+    if (best.reading.periodClash && q.askedFor !== 'yesno')
+      return refuse(reasonFor(q, best), 'period', best);
     if (probability < 0.5 && !multi) return refuse(reasonFor(q, best), 'model', best);
 
     // A question of several parts that no one sentence covers is answered part by part.
@@ -485,9 +496,14 @@ function missingNames(q: ReadQuestion, passages: Passage[]): string[] {
     folded.push(text.toLowerCase());
     for (const t of tokenize(text)) words.add(t.word);
   }
+  const years = yearsIn(words);
   const known = (name: string): boolean => {
     const lower = name.toLowerCase();
     if (folded.some((f) => f.includes(lower))) return true;
+    // "The 1780s" are mentioned by "1788".
+    const periods = periodsIn(name);
+    if (periods.length > 0 && years.some((y) => periods.some((p) => y >= p.from && y <= p.to)))
+      return true;
     const parts = tokenize(name).filter((t) => !STOPWORDS.has(t.word));
     return (
       parts.length > 0 &&
@@ -548,6 +564,8 @@ function reasonFor(q: ReadQuestion, best: Unit): string | undefined {
     return kindMissingReason(q);
   if (q.named.length > 0 && r.missingNamed > 0)
     return `its closest sentence does not mention ${r.absentNames.slice(0, 3).join(', ')}`;
+  if (r.periodClash && q.askedFor !== 'yesno')
+    return `its closest sentence dates it to ${r.periodClash.said}, not ${r.periodClash.asked}`;
   if (r.swapped) return `it mentions ${r.swapped}, but not in the part the question gives`;
   if (r.otherSubject) return `its closest sentence says that of ${r.otherSubject}`;
   if (r.numberElsewhere) return 'its closest sentence ties that number to something else';

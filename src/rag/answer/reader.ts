@@ -147,6 +147,11 @@ export interface SentenceReading {
   numberElsewhere: boolean;
   /** The question's word and the sentence's opposite of it ("rise", "fell"). */
   opposite?: { asked: string; said: string };
+  /**
+   * The question dates its event to a period that none of the sentence's years falls in: "in
+   * the 19th century" against "in 1788". The period as the question writes it, and a year.
+   */
+  periodClash?: { asked: string; said: string };
 }
 /** Weighted share of the question's terms that `matches` covers. */
 export function coverageOf(terms: readonly QuestionTerm[], matches: readonly number[]): number {
@@ -203,9 +208,23 @@ export function readSentence(
       anchors[i] = at;
     }
   });
+  // "In the 18th century" against "in 1788": the year stands for the period's words.
+  const dated = periodHeld(q.text, text, tokens);
+  if (dated) {
+    const words = new Set(dated.period.text.toLowerCase().split(/[\s-]+/));
+    q.terms.forEach((t, i) => {
+      if (!words.has(t.word) && !words.has(t.lemma)) return;
+      matches[i] = 1;
+      anchors[i] = dated.at;
+    });
+  }
   const folded = text.toLowerCase();
   const absent = q.named.filter(
-    (n) => !namedIn(n, folded, tokens) && !(ABBREVIATION.test(n) && initials.has(n.toLowerCase())),
+    (n) =>
+      !namedIn(n, folded, tokens) &&
+      !(ABBREVIATION.test(n) && initials.has(n.toLowerCase())) &&
+      // "1780s" is named by "1788".
+      !(dated && dated.period.text.toLowerCase() === n),
   );
   const missingNamed = absent.length;
   const missingNumbers = absent.filter((n) => /\d/.test(n)).length;
@@ -237,6 +256,7 @@ export function readSentence(
   const swapped = swappedRole(q, tokens);
   const otherSubject = otherSubjectOf(q, text, tokens);
   return {
+    periodClash: periodClash(q.text, text, tokens),
     numberElsewhere: numberElsewhere(q, tokens),
     otherSubject,
     roleSwap: swapped !== undefined,
@@ -252,6 +272,70 @@ export function readSentence(
     absentNames: absent,
     missingNumbers,
   };
+}
+/**
+ * A span of years a text names: "the 10th century", "the 900s" (900–999, as most writers count
+ * them rather than 901–1000), "the 1990s".
+ */
+interface Period {
+  text: string;
+  from: number;
+  to: number;
+}
+/** The centuries and runs of years `text` names (none when it counts years before Christ). */
+export function periodsIn(text: string): Period[] {
+  if (BEFORE_CHRIST.test(text)) return [];
+  const out: Period[] = [];
+  for (const m of text.matchAll(/\b([\p{L}\d-]+)\s+centur(?:y|ies)\b/giu)) {
+    const n = numberValue(m[1]!.split('-').pop()!) ?? -1;
+    const tens = m[1]!.includes('-') ? (numberValue(m[1]!.split('-')[0]!) ?? 0) : 0;
+    const century = tens + n;
+    if (n >= 1 && century <= 21 && !/^\d+$/.test(m[1]!))
+      out.push({ text: m[0], from: (century - 1) * 100, to: (century - 1) * 100 + 99 });
+  }
+  for (const m of text.matchAll(/\b(\d{3,4})s\b/g)) {
+    const year = Number(m[1]);
+    if (year % 100 === 0) out.push({ text: m[0], from: year, to: year + 99 });
+    else if (year % 10 === 0) out.push({ text: m[0], from: year, to: year + 9 });
+  }
+  return out;
+}
+/** The years among `words` (four digits, 1000–2099). */
+export function yearsIn(words: Iterable<string>): number[] {
+  return [...words].filter((w) => EXACT_YEAR.test(w)).map(Number);
+}
+const EXACT_YEAR = /^(?:1\d{3}|20\d{2})$/;
+const BEFORE_CHRIST = /\b(?:BC|BCE|B\.C\.)/;
+/** A period of the question that one of the sentence's years falls in, and that year's token. */
+function periodHeld(
+  question: string,
+  text: string,
+  tokens: readonly NlpToken[],
+): { period: Period; at: number } | undefined {
+  const asked = periodsIn(question);
+  if (asked.length === 0 || BEFORE_CHRIST.test(text)) return undefined;
+  for (let at = 0; at < tokens.length; at++) {
+    const year = EXACT_YEAR.test(tokens[at]!.word) ? Number(tokens[at]!.word) : NaN;
+    const period = asked.find((a) => year >= a.from && year <= a.to);
+    if (period) return { period, at };
+  }
+  return undefined;
+}
+/** See `SentenceReading.periodClash`. A sentence without years, or naming the same period, does not clash. */
+function periodClash(
+  question: string,
+  text: string,
+  tokens: readonly NlpToken[],
+): SentenceReading['periodClash'] {
+  const asked = periodsIn(question);
+  if (asked.length === 0) return undefined;
+  const named = periodsIn(text);
+  if (named.some((p) => asked.some((a) => a.from === p.from && a.to === p.to))) return undefined;
+  if (BEFORE_CHRIST.test(text)) return undefined;
+  const years = [...yearsIn(tokens.map((t) => t.word)), ...named.map((p) => p.from)];
+  if (years.length === 0) return undefined;
+  if (years.some((y) => asked.some((a) => y >= a.from && y <= a.to))) return undefined;
+  return { asked: asked[0]!.text, said: String(years[0]) };
 }
 /**
  * "Who fled *from* southern Italy?" against "fled *to* southern Italy": a word of the question

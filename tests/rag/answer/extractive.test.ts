@@ -244,6 +244,32 @@ describe('ExtractiveAnswerer on hand-built passages', () => {
     ).toBe('Brave');
   });
 
+  it('refuses a question dated to a period the sentence contradicts, and says so', () => {
+    const engine = passagesOf(
+      'engine-governor',
+      'The governor',
+      'The mill stood by the river for two centuries. A governor was fitted to the engine in 1788 by the miller.',
+      200,
+    );
+    const refused = answerer.answerSync('What was fitted to the engine in the 19th century?', {
+      passages: engine,
+    });
+    expect(refused.refused).toBe(true);
+    expect(refused.answer).toBe(
+      "The story doesn't say: its closest sentence dates it to 1788, not 19th century.",
+    );
+    const answered = answerer.answerSync('What was fitted to the engine in the 18th century?', {
+      passages: engine,
+    });
+    expect(answered.refused).toBe(false);
+    expect(answered.short).toBe('governor');
+    // "The 1780s" are mentioned by a year of them.
+    const decade = answerer.answerSync('What was fitted to the engine in the 1780s?', {
+      passages: engine,
+    });
+    expect(decade.short).toBe('governor');
+  });
+
   it('finds a land in the name of its people, as WordNet derives one from the other', () => {
     const welsh = passagesOf(
       'mill',

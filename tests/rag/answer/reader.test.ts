@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type WinkNlp from 'wink-nlp';
 import { readQuestion } from '../../../src/rag/answer/question.js';
-import { nearSpelling, readSentence } from '../../../src/rag/answer/reader.js';
+import { nearSpelling, periodsIn, readSentence } from '../../../src/rag/answer/reader.js';
 import { analyze, quickModel } from '../../../src/rag/nlp/english.js';
 import { isKnownPlace, placeRelation } from '../../../src/rag/nlp/gazetteer.js';
 import { antonymsOf, nounClassOf, relatedOf } from '../../../src/rag/nlp/wordnet.js';
@@ -609,6 +609,37 @@ describe('readSentence', () => {
     const metal = 'The alloy softens at 410 K and melts at 650 K.';
     expect(read('What melts at 410 K?', metal).numberElsewhere).toBe(true);
     expect(read('What softens at 410 K?', metal).numberElsewhere).toBe(false);
+  });
+
+  it('finds a period of the question that the sentence dates to another', () => {
+    const sentence = 'The governor was fitted to the engine in 1788 by the miller.';
+    expect(
+      read('What was fitted to the engine in the 19th century?', sentence).periodClash,
+    ).toEqual({ asked: '19th century', said: '1788' });
+    expect(
+      read('What was fitted to the engine in the eighteenth century?', sentence).periodClash,
+    ).toBeUndefined();
+    expect(
+      read('What was fitted to the engine in the 1700s?', sentence).periodClash,
+    ).toBeUndefined();
+    expect(read('What was fitted to the engine in the 1790s?', sentence).periodClash).toEqual({
+      asked: '1790s',
+      said: '1788',
+    });
+    // A sentence without a year, or naming the period itself, does not clash.
+    expect(
+      read('What was fitted in the 19th century?', 'The governor was fitted later.').periodClash,
+    ).toBeUndefined();
+    expect(
+      read(
+        'What was fitted in the 19th century?',
+        'Founded in 1750, the mill fitted a governor in the 19th century.',
+      ).periodClash,
+    ).toBeUndefined();
+    expect(periodsIn('the twenty-first century and the 6th century BC')).toEqual([]);
+    expect(periodsIn('in the twenty-first century')).toEqual([
+      { text: 'twenty-first century', from: 2000, to: 2099 },
+    ]);
   });
 
   it("matches a people's name to its land when WordNet derives one from the other", () => {
