@@ -39,6 +39,10 @@ export function isAuxiliaryUse(tokens: readonly NlpToken[], t: NlpToken): boolea
  * the last verb before it (the clause's start) that does not follow a preposition; -1 if none.
  */
 export function clauseSubject(tokens: readonly NlpToken[], verbAt: number): number {
+  // "The Normans settled in the east, later known as the Pale, *and also built* castles": a verb
+  // joined by "and" to an earlier one, with no subject of its own, shares that verb's subject.
+  const joined = sharedVerb(tokens, verbAt);
+  if (joined >= 0) return clauseSubject(tokens, joined);
   let start = 0;
   for (let i = verbAt - 1; i >= 0; i--) {
     const t = tokens[i]!;
@@ -62,6 +66,37 @@ export function clauseSubject(tokens: readonly NlpToken[], verbAt: number): numb
     return i;
   }
   return -1;
+}
+/** The verb at `verbAt` follows "and" with no subject of its own and shares an earlier verb's. */
+export function sharesSubject(tokens: readonly NlpToken[], verbAt: number): boolean {
+  return sharedVerb(tokens, verbAt) >= 0;
+}
+/**
+ * For a verb right after "and"/"or"/"but" (and adverbs), the earlier verb it is joined to: the
+ * nearest one before that is not a participle modifying a noun ("later *known* as"); -1 if none.
+ */
+function sharedVerb(tokens: readonly NlpToken[], verbAt: number): number {
+  let i = verbAt - 1;
+  while (tokens[i]?.pos === 'ADV' || tokens[i]?.pos === 'AUX') i--;
+  if (tokens[i]?.pos !== 'CCONJ') return -1;
+  for (let j = i - 1; j >= 0; j--) {
+    const t = tokens[j]!;
+    if (t.word === ';' || t.pos === 'SCONJ' || RELATIVE.has(t.word)) return -1;
+    if (t.pos !== 'VERB' || isBareParticiple(tokens, j) || modifiesNoun(tokens, j)) continue;
+    return j;
+  }
+  return -1;
+}
+/** A past participle set off after a comma or a noun ("Ireland, later *known* as"): a modifier, not a clause's verb. */
+function modifiesNoun(tokens: readonly NlpToken[], at: number): boolean {
+  let i = at - 1;
+  while (tokens[i]?.pos === 'ADV') i--;
+  const before = tokens[i];
+  return (
+    before !== undefined &&
+    (before.text === ',' || before.pos === 'NOUN') &&
+    /(?:ed|en|wn)$/.test(tokens[at]!.word)
+  );
 }
 const RELATIVE: ReadonlySet<string> = new Set(['whose', 'whom', 'which']);
 /** An "-ing" verb with no form of "be" or other helper right before it. */

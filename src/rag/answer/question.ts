@@ -111,6 +111,8 @@ export interface NamedRole {
   subject: boolean;
   /** The "by" agent of the passive verb ("When was Lindau captured by *Otto*"). */
   agent: boolean;
+  /** The object right after the active verb ("Who made *Robert* earl?"). */
+  object: boolean;
   /** The name's own words ("king", "david"), particles and short words left out. */
   words: string[];
 }
@@ -365,7 +367,9 @@ function rolesOfNames(tokens: readonly NlpToken[], verb: string | undefined): Na
       .find((t) => t.word.length >= 3 && /\p{L}/u.test(t.word));
     if (!head) return [];
     const before = b < verbAt;
-    const byAgent = !before && tokens[a - 1]?.word === 'by';
+    // "by Otto", "by the Irish".
+    const by = tokens[a - 1]?.pos === 'DET' ? a - 2 : a - 1;
+    const byAgent = !before && tokens[by]?.word === 'by';
     const possessor = isPossessive(tokens[b + 1]);
     const words = tokens
       .slice(a, b + 1)
@@ -378,6 +382,7 @@ function rolesOfNames(tokens: readonly NlpToken[], verb: string | undefined): Na
         doer: !possessor && (passive ? byAgent : before),
         possessor,
         agent: passive && byAgent,
+        object: !before && !passive && !possessor && objectStart(tokens, verbAt) === a,
         // Right before the verb ("did *Richard* flee"), not a modifier ("the *Latin* version").
         subject:
           before &&
@@ -388,6 +393,12 @@ function rolesOfNames(tokens: readonly NlpToken[], verb: string | undefined): Na
       },
     ];
   });
+}
+/** Where the object of the verb at `verbAt` starts: the next word past a determiner; -1 past the end. */
+export function objectStart(tokens: readonly NlpToken[], verbAt: number): number {
+  const next = verbAt + 1;
+  if (next >= tokens.length) return -1;
+  return tokens[next]!.pos === 'DET' ? next + 1 : next;
 }
 /**
  * What may stand between a subject name and its verb: adverbs ("did Richard *then* flee"), or a

@@ -26,6 +26,7 @@ import {
   isPassiveAt,
   isPossessive,
   possessivesOf,
+  sharesSubject,
   subjectEnd,
 } from './grammar.js';
 import {
@@ -33,6 +34,7 @@ import {
   COMMON_RANK,
   NUMBER_NOUNS,
   PLACE_NOUNS,
+  objectStart,
   type QuestionTerm,
   type ReadQuestion,
 } from './question.js';
@@ -137,7 +139,8 @@ export interface SentenceReading {
   swapped?: string;
   /**
    * The sentence gives the question's verb another named subject: "When did Richard flee?"
-   * against "Ethelred fled to Normandy"; as the sentence writes that subject.
+   * against "Ethelred fled to Normandy"; as the sentence writes that subject. For a question
+   * naming no doer, another named object ("Who made Robert earl?" against "made Ralph earl").
    */
   otherSubject?: string;
   /**
@@ -482,7 +485,8 @@ function otherSubjectOf(
 ): string | undefined {
   // The doer the question names: its active subject, or the "by" agent of its passive verb.
   const asked = q.namedRoles.find((r) => (r.subject || r.agent) && r.words.length > 0);
-  if (!q.verb || !asked) return undefined;
+  if (!q.verb) return undefined;
+  if (!asked) return otherObjectOf(q, text, tokens);
   const names = (t: NlpToken): boolean =>
     asked.words.some(
       (w) => w === t.word || placeRelation(w, t.word) > 0 || nearSpelling(w, t.word),
@@ -491,14 +495,15 @@ function otherSubjectOf(
   for (let at = 0; at < tokens.length; at++) {
     const t = tokens[at]!;
     if (!isQuestionVerb(q, t) || isPassiveAt(tokens, at)) continue;
-    // "He appointed Robert … *and made* Ralph earl": a verb after "and" shares the first subject.
-    let before = at - 1;
-    while (tokens[before]?.pos === 'ADV' || tokens[before]?.pos === 'AUX') before--;
-    if (tokens[before]?.pos === 'CCONJ') return undefined;
     const first = clauseSubject(tokens, at);
     if (first < 0) return undefined;
-    // Everything from the subject to the verb: "developers Billings & Meyering acquired".
-    const phrase = tokens.slice(first, at);
+    // Everything from the subject to the verb: "developers Billings & Meyering acquired"; for a
+    // verb that shares an earlier verb's subject ("He appointed Robert … *and made* Ralph earl"),
+    // the subject's phrase alone.
+    const phrase =
+      first < at && sharesSubject(tokens, at)
+        ? tokens.slice(first, subjectEnd(tokens, first) + 1)
+        : tokens.slice(first, at);
     if (phrase.some(names)) return undefined;
     if (!phrase.some((p) => p.pos === 'PROPN')) return undefined; // "he", "the army": unknown
     // Quoted back without the helper verb it ends on ("Alexander I *had*").
@@ -507,6 +512,32 @@ function otherSubjectOf(
     other ??= text.slice(phrase[0]!.start, phrase[last]!.end);
   }
   return other;
+}
+/**
+ * "Who made *Robert* earl?" against "…and made *Ralph the Timid* earl": the sentence gives the
+ * question's verb another named object; as the sentence writes it.
+ */
+function otherObjectOf(
+  q: ReadQuestion,
+  text: string,
+  tokens: readonly NlpToken[],
+): string | undefined {
+  const asked = q.namedRoles.find((r) => r.object && r.words.length > 0);
+  if (!asked) return undefined;
+  const names = (t: NlpToken): boolean =>
+    asked.words.some(
+      (w) => w === t.word || placeRelation(w, t.word) > 0 || nearSpelling(w, t.word),
+    );
+  for (let at = 0; at < tokens.length; at++) {
+    if (!isQuestionVerb(q, tokens[at]!) || isPassiveAt(tokens, at)) continue;
+    const first = objectStart(tokens, at);
+    let last = first;
+    while (tokens[last]?.pos === 'PROPN') last++;
+    if (first < 0 || last === first) continue;
+    const run = tokens.slice(first, last);
+    if (!run.some(names)) return text.slice(run[0]!.start, run[run.length - 1]!.end);
+  }
+  return undefined;
 }
 /**
  * A copy of the question's verb in the sentence: a verb of the same lemma, or a participle the

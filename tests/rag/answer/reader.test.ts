@@ -595,6 +595,15 @@ describe('readSentence', () => {
     expect(
       read('Who did Otto crown king?', 'He freed Anselm and crowned Bruno king.').otherSubject,
     ).toBeUndefined();
+    // …even past a modifier of the first clause ("later known as…"), and "by the X" is an agent.
+    const built =
+      'The Franks settled in the east of Saxony, later known as the March, and also built castles.';
+    expect(read('What castles were built by the Saxons?', built).otherSubject).toBe('Franks');
+    expect(read('What castles were built by the Franks?', built).otherSubject).toBeUndefined();
+    // The question's named object, right after its verb, given to another name.
+    const crowned = 'Otto freed Anselm and crowned Bruno king of Mainz.';
+    expect(read('Who crowned Anselm king of Mainz?', crowned).otherSubject).toBe('Bruno');
+    expect(read('Who crowned Bruno king of Mainz?', crowned).otherSubject).toBeUndefined();
     // The tagger reads this "married" as an adjective; it is still the question's verb.
     expect(
       read('Who did Edgar marry?', "King Osric of Mercia married Edgar's sister Ada.").otherSubject,
