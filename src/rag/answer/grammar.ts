@@ -87,16 +87,15 @@ function sharedVerb(tokens: readonly NlpToken[], verbAt: number): number {
   }
   return -1;
 }
-/** A past participle set off after a comma or a noun ("Ireland, later *known* as"): a modifier, not a clause's verb. */
+/**
+ * A past participle set off by a comma ("Ireland, later *known* as the Pale,"): a modifier of the
+ * noun before it, not a clause's verb. (Right after a noun, "the army *defeated*" is as often the
+ * clause's own verb, so only the comma counts.)
+ */
 function modifiesNoun(tokens: readonly NlpToken[], at: number): boolean {
   let i = at - 1;
   while (tokens[i]?.pos === 'ADV') i--;
-  const before = tokens[i];
-  return (
-    before !== undefined &&
-    (before.text === ',' || before.pos === 'NOUN') &&
-    /(?:ed|en|wn)$/.test(tokens[at]!.word)
-  );
+  return tokens[i]?.text === ',' && /(?:ed|en|wn)$/.test(tokens[at]!.word);
 }
 const RELATIVE: ReadonlySet<string> = new Set(['whose', 'whom', 'which']);
 /** An "-ing" verb with no form of "be" or other helper right before it. */

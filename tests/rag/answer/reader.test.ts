@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type WinkNlp from 'wink-nlp';
+import { clauseSubject } from '../../../src/rag/answer/grammar.js';
 import { readQuestion } from '../../../src/rag/answer/question.js';
 import { nearSpelling, periodsIn, readSentence } from '../../../src/rag/answer/reader.js';
 import { analyze, quickModel } from '../../../src/rag/nlp/english.js';
@@ -600,6 +601,12 @@ describe('readSentence', () => {
       'The Franks settled in the east of Saxony, later known as the March, and also built castles.';
     expect(read('What castles were built by the Saxons?', built).otherSubject).toBe('Franks');
     expect(read('What castles were built by the Franks?', built).otherSubject).toBeUndefined();
+    // A verb right after its subject noun is the clause's own, not a modifier to skip.
+    const joined = analyze(
+      'When the war began, the army defeated the Saxons and then fled.',
+    ).tokens;
+    const at = joined.findIndex((t) => t.word === 'fled');
+    expect(joined[clauseSubject(joined, at)]?.text).toBe('army');
     // The question's named object, right after its verb, given to another name.
     const crowned = 'Otto freed Anselm and crowned Bruno king of Mainz.';
     expect(read('Who crowned Anselm king of Mainz?', crowned).otherSubject).toBe('Bruno');
