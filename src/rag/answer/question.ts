@@ -11,6 +11,7 @@ import type { WordVectors } from '../embeddings/wordvectors.js';
 import {
   analyze,
   isContent,
+  isFreeOf,
   notOnlyAt,
   properNounRuns,
   type Analysis,
@@ -211,7 +212,8 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     .concat(tokens.filter((t) => t.pos === 'NUM' && /\d/.test(t.word)).map((t) => t.text));
   // "Not only X but also Y" denies nothing.
   const negated = tokens.some(
-    (t, i) => (NEGATIONS.has(t.word) || t.word === "n't") && !notOnlyAt(tokens, i),
+    (t, i) =>
+      ((NEGATIONS.has(t.word) || t.word === "n't") && !notOnlyAt(tokens, i)) || isFreeOf(tokens, i),
   );
   const { verb, asksSubject, passive } = verbRole(tokens, whIndex);
   const namedRoles = rolesOfNames(tokens, verb);

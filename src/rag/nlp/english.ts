@@ -495,6 +495,29 @@ function clearNotOnly(tokens: NlpToken[]): void {
   }
 }
 const ONLY_WORDS: ReadonlySet<string> = new Set(['only', 'just', 'merely', 'simply']);
+/**
+ * "*tuition*-free", "*tax*-free": the word before a hyphened "free" is denied (no tuition, no
+ * tax), as "charge *no* tuition" denies it; wink reads no negation there.
+ */
+export function isFreeOf(tokens: readonly NlpToken[], i: number): boolean {
+  const [word, hyphen, free] = [tokens[i], tokens[i + 1], tokens[i + 2]];
+  return (
+    word !== undefined &&
+    hyphen !== undefined &&
+    free !== undefined &&
+    /^\p{L}+$/u.test(word.text) &&
+    hyphen.text === '-' &&
+    free.word === 'free' &&
+    hyphen.start === word.end &&
+    free.start === hyphen.end
+  );
+}
+function markFreeOf(tokens: NlpToken[]): void {
+  tokens.forEach((t, i) => {
+    if (isFreeOf(tokens, i)) t.negated = true;
+  });
+}
+
 const CLAUSE_END: ReadonlySet<string> = new Set(['.', ';', ':', '!', '?']);
 
 /** Tags, lemmas, negation and entities of `text`, with character offsets into it. */
@@ -538,6 +561,7 @@ export function analyze(text: string): Analysis {
     });
   });
   clearNotOnly(tokens);
+  markFreeOf(tokens);
   return { tokens, entities };
 }
 

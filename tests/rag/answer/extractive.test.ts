@@ -270,6 +270,25 @@ describe('ExtractiveAnswerer on hand-built passages', () => {
     expect(decade.short).toBe('governor');
   });
 
+  it('reads "tuition-free" as no tuition, so a question saying "no tuition" is not refused as its opposite', () => {
+    const fees = passagesOf(
+      'school-fees',
+      'School fees',
+      "The school year starts in August. Annual fees range from nothing at so-called 'tuition-free' " +
+        'schools to more than 45,000 dollars at others.',
+      300,
+    );
+    const free = answerer.answerSync('What are schools that charge no tuition called?', {
+      passages: fees,
+    });
+    expect(free.refused).toBe(false);
+    expect(free.answer).toMatch(/tuition-free/);
+    const charging = answerer.answerSync('What are schools that charge tuition called?', {
+      passages: fees,
+    });
+    expect(charging.answer).toMatch(/says the opposite/);
+  });
+
   it('finds a land in the name of its people, as WordNet derives one from the other', () => {
     const welsh = passagesOf(
       'mill',

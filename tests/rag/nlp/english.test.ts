@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, analyzeSentence } from '../../../src/rag/nlp/english.js';
+import { readQuestion } from '../../../src/rag/answer/question.js';
 import { commonWordOnly } from '../../../src/rag/nlp/wordnet.js';
 
 const never = (): boolean => false;
@@ -34,5 +35,15 @@ describe('analyzeSentence: a modifier opening a sentence is no name', () => {
     });
     expect(asked).toEqual(['Brave']);
     expect(named.tokens[0]!.pos).toBe('PROPN');
+  });
+});
+
+describe('a hyphened "free" denies the word before it', () => {
+  it('marks "tax" of "tax-free" negated, in a sentence and in a question', () => {
+    const tokens = analyze('Tax-free shopping is offered at the airport.').tokens;
+    expect(tokens[0]!.negated).toBe(true);
+    expect(tokens.find((t) => t.word === 'shopping')!.negated).toBe(false);
+    expect(readQuestion('What shopping is tax-free?').negated).toBe(true);
+    expect(readQuestion('What shopping is taxed?').negated).toBe(false);
   });
 });
