@@ -23,14 +23,8 @@ import type { AnswerContext, Answerer, SummaryContext } from './answerer.js';
 import { citationFor } from './cite.js';
 import { answerYesNo, isYesNoQuestion, renderYesNo } from './yesno.js';
 import { ABBREVIATION, readQuestion, STRICT_KINDS, type ReadQuestion } from './question.js';
-import {
-  coverageOf,
-  nearSpelling,
-  periodsIn,
-  readSentence,
-  yearsIn,
-  type SentenceReading,
-} from './reader.js';
+import { periodsIn, yearsIn } from './periods.js';
+import { coverageOf, nearSpelling, readSentence, type SentenceReading } from './reader.js';
 import { REFUSAL_FEATURES, refusalProbability, type RefusalFeatures } from './refusal.js';
 
 export interface ExtractiveOptions {

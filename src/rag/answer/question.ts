@@ -19,6 +19,7 @@ import {
 } from '../nlp/english.js';
 import { relatedOf, rootNamesOf } from '../nlp/wordnet.js';
 import { afterPreposition, isPossessive, possessivesOf } from './grammar.js';
+import { periodsIn, type Period } from './periods.js';
 
 /** What kind of thing would answer the question. */
 export type AskedFor =
@@ -95,6 +96,8 @@ export interface ReadQuestion {
   counts: boolean;
   /** "What *kind of* arches…", "which *type of* licence…": asks for a kind of its focus. */
   asksKind: boolean;
+  /** Centuries and runs of years the question dates its event to ("in the 19th century"). */
+  periods: Period[];
   /**
    * "What continent are the islands off the *coast of*?": the preposition left at the end, and
    * the lemma of the word before it; the answer follows the same two words in the sentence.
@@ -246,6 +249,7 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     stranded: strandedPreposition(tokens),
     counts,
     asksKind: tokens.some((t, i) => KIND_NOUNS.has(t.lemma) && tokens[i + 1]?.word === 'of'),
+    periods: periodsIn(text),
   };
 }
 

@@ -38,6 +38,7 @@ import {
   type QuestionTerm,
   type ReadQuestion,
 } from './question.js';
+import { BEFORE_CHRIST, EXACT_YEAR, periodsIn, yearsIn, type Period } from './periods.js';
 
 /** How one question term is matched by a sentence token: 1 same lemma, less for neighbours. */
 export function termMatch(
@@ -212,7 +213,8 @@ export function readSentence(
     }
   });
   // "In the 18th century" against "in 1788": the year stands for the period's words.
-  const dated = periodHeld(q.text, text, tokens);
+  const periods = readPeriods(q.periods, text, tokens);
+  const dated = periods.held;
   if (dated) {
     const words = new Set(dated.period.text.toLowerCase().split(/[\s-]+/));
     q.terms.forEach((t, i) => {
@@ -259,7 +261,7 @@ export function readSentence(
   const swapped = swappedRole(q, tokens);
   const otherSubject = otherSubjectOf(q, text, tokens);
   return {
-    periodClash: periodClash(q.text, text, tokens),
+    periodClash: periods.clash,
     numberElsewhere: numberElsewhere(q, tokens),
     otherSubject,
     roleSwap: swapped !== undefined,
@@ -277,68 +279,27 @@ export function readSentence(
   };
 }
 /**
- * A span of years a text names: "the 10th century", "the 900s" (900–999, as most writers count
- * them rather than 901–1000), "the 1990s".
+ * The question's periods (`ReadQuestion.periods`) against the sentence's years: the period one of
+ * them falls in and that year's token (`held`), or, when the sentence has years and none falls
+ * in any period nor names one of them, the clash (see `SentenceReading.periodClash`).
  */
-interface Period {
-  text: string;
-  from: number;
-  to: number;
-}
-/** The centuries and runs of years `text` names (none when it counts years before Christ). */
-export function periodsIn(text: string): Period[] {
-  if (BEFORE_CHRIST.test(text)) return [];
-  const out: Period[] = [];
-  for (const m of text.matchAll(/\b([\p{L}\d-]+)\s+centur(?:y|ies)\b/giu)) {
-    const n = numberValue(m[1]!.split('-').pop()!) ?? -1;
-    const tens = m[1]!.includes('-') ? (numberValue(m[1]!.split('-')[0]!) ?? 0) : 0;
-    const century = tens + n;
-    if (n >= 1 && century <= 21 && !/^\d+$/.test(m[1]!))
-      out.push({ text: m[0], from: (century - 1) * 100, to: (century - 1) * 100 + 99 });
-  }
-  for (const m of text.matchAll(/\b(\d{3,4})s\b/g)) {
-    const year = Number(m[1]);
-    if (year % 100 === 0) out.push({ text: m[0], from: year, to: year + 99 });
-    else if (year % 10 === 0) out.push({ text: m[0], from: year, to: year + 9 });
-  }
-  return out;
-}
-/** The years among `words` (four digits, 1000–2099). */
-export function yearsIn(words: Iterable<string>): number[] {
-  return [...words].filter((w) => EXACT_YEAR.test(w)).map(Number);
-}
-const EXACT_YEAR = /^(?:1\d{3}|20\d{2})$/;
-const BEFORE_CHRIST = /\b(?:BC|BCE|B\.C\.)/;
-/** A period of the question that one of the sentence's years falls in, and that year's token. */
-function periodHeld(
-  question: string,
+function readPeriods(
+  asked: readonly Period[],
   text: string,
   tokens: readonly NlpToken[],
-): { period: Period; at: number } | undefined {
-  const asked = periodsIn(question);
-  if (asked.length === 0 || BEFORE_CHRIST.test(text)) return undefined;
+): { held?: { period: Period; at: number }; clash?: SentenceReading['periodClash'] } {
+  if (asked.length === 0 || BEFORE_CHRIST.test(text)) return {};
   for (let at = 0; at < tokens.length; at++) {
     const year = EXACT_YEAR.test(tokens[at]!.word) ? Number(tokens[at]!.word) : NaN;
     const period = asked.find((a) => year >= a.from && year <= a.to);
-    if (period) return { period, at };
+    if (period) return { held: { period, at } };
   }
-  return undefined;
-}
-/** See `SentenceReading.periodClash`. A sentence without years, or naming the same period, does not clash. */
-function periodClash(
-  question: string,
-  text: string,
-  tokens: readonly NlpToken[],
-): SentenceReading['periodClash'] {
-  const asked = periodsIn(question);
-  if (asked.length === 0) return undefined;
   const named = periodsIn(text);
-  if (named.some((p) => asked.some((a) => a.from === p.from && a.to === p.to))) return undefined;
-  if (BEFORE_CHRIST.test(text)) return undefined;
+  if (named.some((p) => asked.some((a) => a.from === p.from && a.to === p.to))) return {};
   const years = [...yearsIn(tokens.map((t) => t.word)), ...named.map((p) => p.from)];
-  if (years.length === 0) return undefined;
-  if (years.some((y) => asked.some((a) => y >= a.from && y <= a.to))) return undefined;
-  return { asked: asked[0]!.text, said: String(years[0]) };
+  if (years.length === 0) return {};
+  if (years.some((y) => asked.some((a) => y >= a.from && y <= a.to))) return {};
+  return { clash: { asked: asked[0]!.text, said: String(years[0]) } };
 }
 /**
  * "Who fled *from* southern Italy?" against "fled *to* southern Italy": a word of the question
@@ -487,10 +448,7 @@ function otherSubjectOf(
   const asked = q.namedRoles.find((r) => (r.subject || r.agent) && r.words.length > 0);
   if (!q.verb) return undefined;
   if (!asked) return otherObjectOf(q, text, tokens);
-  const names = (t: NlpToken): boolean =>
-    asked.words.some(
-      (w) => w === t.word || placeRelation(w, t.word) > 0 || nearSpelling(w, t.word),
-    );
+  const names = (t: NlpToken): boolean => writesName(asked.words, t);
   let other: string | undefined;
   for (let at = 0; at < tokens.length; at++) {
     const t = tokens[at]!;
@@ -513,6 +471,10 @@ function otherSubjectOf(
   }
   return other;
 }
+/** `t` writes one of a name's words, as written, as its place's other form, or misspelt. */
+function writesName(words: readonly string[], t: NlpToken): boolean {
+  return words.some((w) => w === t.word || placeRelation(w, t.word) > 0 || nearSpelling(w, t.word));
+}
 /**
  * "Who made *Robert* earl?" against "…and made *Ralph the Timid* earl": the sentence gives the
  * question's verb another named object; as the sentence writes it.
@@ -524,10 +486,7 @@ function otherObjectOf(
 ): string | undefined {
   const asked = q.namedRoles.find((r) => r.object && r.words.length > 0);
   if (!asked) return undefined;
-  const names = (t: NlpToken): boolean =>
-    asked.words.some(
-      (w) => w === t.word || placeRelation(w, t.word) > 0 || nearSpelling(w, t.word),
-    );
+  const names = (t: NlpToken): boolean => writesName(asked.words, t);
   for (let at = 0; at < tokens.length; at++) {
     if (!isQuestionVerb(q, tokens[at]!) || isPassiveAt(tokens, at)) continue;
     const first = objectStart(tokens, at);
