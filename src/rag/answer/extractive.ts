@@ -541,7 +541,8 @@ function featuresOf(
     // evidence that the sentence is about something else.
     negationMismatch: r.negationMismatch && q.askedFor !== 'yesno' ? 1 : 0,
     antonym: r.antonym && q.askedFor !== 'yesno' ? 1 : 0,
-    roleSwap: r.roleSwap ? 1 : 0,
+    // A swapped modifier is a swapped role in a noun phrase: the same evidence, one weight.
+    roleSwap: r.roleSwap || r.modifierSwap ? 1 : 0,
     otherSubject: r.otherSubject !== undefined ? 1 : 0,
     numberElsewhere: r.numberElsewhere ? 1 : 0,
     kindMissing: STRICT_KINDS.has(q.askedFor) && (r.short?.kindFit ?? 0) < STRICT_KIND_FIT ? 1 : 0,
@@ -562,6 +563,8 @@ function reasonFor(q: ReadQuestion, best: Unit): string | undefined {
     return `its closest sentence dates it to ${r.periodClash.said}, not ${r.periodClash.asked}`;
   if (r.swapped) return `it mentions ${r.swapped}, but not in the part the question gives`;
   if (r.otherSubject) return `its closest sentence says that of ${r.otherSubject}`;
+  if (r.modifierSwap)
+    return `its closest sentence says that of “${r.modifierSwap.said}”, not “${r.modifierSwap.asked}”`;
   if (r.numberElsewhere) return 'its closest sentence ties that number to something else';
   if (r.opposite && q.askedFor !== 'yesno')
     return `its closest sentence says “${r.opposite.said}”, not “${r.opposite.asked}”`;

@@ -132,3 +132,26 @@ export function prepositionOf(tokens: readonly NlpToken[], first: number): numbe
   while (i >= 0 && (tokens[i]!.pos === 'DET' || tokens[i]!.pos === 'ADJ')) i--;
   return i >= 0 && tokens[i]!.pos === 'ADP' ? i : -1;
 }
+/**
+ * Nouns inside a prepositional phrase together with the content words written before them: "a
+ * trade magazine for *design industry*" → {noun: "industry", modifiers: ["design"]}. Such a
+ * phrase restricts what is asked about, so its modifiers are given, not asked for. Lemmas, and
+ * the preposition's token index.
+ */
+export function modifiedNounsInPhrases(
+  tokens: readonly NlpToken[],
+): Array<{ noun: string; modifiers: string[]; preposition: number }> {
+  const out: Array<{ noun: string; modifiers: string[]; preposition: number }> = [];
+  tokens.forEach((t, i) => {
+    if (t.pos !== 'NOUN' || tokens[i + 1]?.pos === 'NOUN') return;
+    let j = i - 1;
+    const modifiers: string[] = [];
+    while (j >= 0 && NOUN_MODIFIER_POS.has(tokens[j]!.pos)) modifiers.push(tokens[j--]!.lemma);
+    while (j >= 0 && tokens[j]!.pos === 'DET') j--;
+    if (modifiers.length > 0 && tokens[j]?.pos === 'ADP')
+      out.push({ noun: t.lemma, modifiers, preposition: j });
+  });
+  return out;
+}
+/** Parts of speech of the words that modify a noun from before it. */
+export const NOUN_MODIFIER_POS: ReadonlySet<string> = new Set(['ADJ', 'NOUN', 'PROPN']);

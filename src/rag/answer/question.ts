@@ -18,7 +18,12 @@ import {
   type NlpToken,
 } from '../nlp/english.js';
 import { relatedOf, rootNamesOf } from '../nlp/wordnet.js';
-import { afterPreposition, isPossessive, possessivesOf } from './grammar.js';
+import {
+  afterPreposition,
+  isPossessive,
+  modifiedNounsInPhrases,
+  possessivesOf,
+} from './grammar.js';
 import { periodsIn, type Period } from './periods.js';
 
 /** What kind of thing would answer the question. */
@@ -103,6 +108,11 @@ export interface ReadQuestion {
    * the lemma of the word before it; the answer follows the same two words in the sentence.
    */
   stranded?: { after: string; preposition: string };
+  /**
+   * Nouns the question restricts with modifiers inside a prepositional phrase ("a trade magazine
+   * for *design industry*"); see `modifiedNounsInPhrases`.
+   */
+  restricted: Array<{ noun: string; modifiers: string[] }>;
 }
 /** A name of the question and its part in the question's verb. */
 export interface NamedRole {
@@ -247,6 +257,10 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     parts,
     identity: asksIdentity(tokens, whIndex, askedFor),
     stranded: strandedPreposition(tokens),
+    // Not "what is a type *of talent scholarship*": that asks for a kind of the phrase.
+    restricted: modifiedNounsInPhrases(tokens)
+      .filter((p) => !KIND_NOUNS.has(tokens[p.preposition - 1]?.lemma ?? ''))
+      .map(({ noun, modifiers }) => ({ noun, modifiers })),
     counts,
     asksKind: tokens.some((t, i) => KIND_NOUNS.has(t.lemma) && tokens[i + 1]?.word === 'of'),
     periods: periodsIn(text),

@@ -28,6 +28,7 @@ import {
   possessivesOf,
   sharesSubject,
   subjectEnd,
+  NOUN_MODIFIER_POS,
 } from './grammar.js';
 import {
   ABBREVIATION,
@@ -156,6 +157,12 @@ export interface SentenceReading {
    * the 19th century" against "in 1788". The period as the question writes it, and a year.
    */
   periodClash?: { asked: string; said: string };
+  /**
+   * The short answer stands where the question gave its own modifier: "What is a trade magazine
+   * for *design* industry?" against "a trade magazine for the *construction* industry". The
+   * phrase as the sentence writes it, and as the question does.
+   */
+  modifierSwap?: { asked: string; said: string };
 }
 /** Weighted share of the question's terms that `matches` covers. */
 export function coverageOf(terms: readonly QuestionTerm[], matches: readonly number[]): number {
@@ -260,7 +267,9 @@ export function readSentence(
   const coverage = coverageOf(q.terms, matches);
   const swapped = swappedRole(q, tokens);
   const otherSubject = otherSubjectOf(q, text, tokens);
+  const modifierSwap = short ? swappedModifier(q, text, tokens, short) : undefined;
   return {
+    modifierSwap,
     periodClash: periods.clash,
     numberElsewhere: numberElsewhere(q, tokens),
     otherSubject,
@@ -437,6 +446,31 @@ function swappedDoer(q: ReadQuestion, tokens: readonly NlpToken[]): string | und
     if (before && !passive && !doer && sentenceDoer) return true; // and the other way round
     return passive && doer !== sentenceDoer && (sentenceDoer || doer);
   })?.word;
+}
+/** See `SentenceReading.modifierSwap`. */
+function swappedModifier(
+  q: ReadQuestion,
+  text: string,
+  tokens: readonly NlpToken[],
+  short: { start: number; end: number },
+): SentenceReading['modifierSwap'] {
+  const inShort = (t: NlpToken): boolean => t.start >= short.start && t.end <= short.end;
+  for (const { noun, modifiers } of q.restricted) {
+    for (let k = 1; k < tokens.length; k++) {
+      if (tokens[k]!.lemma !== noun || !inShort(tokens[k - 1]!)) continue;
+      // The sentence's own modifiers of that noun; the question's may be among them ("the
+      // *steam* engine's *rotary* motion").
+      let first = k - 1;
+      while (first > 0 && NOUN_MODIFIER_POS.has(tokens[first - 1]!.pos)) first--;
+      const said = tokens.slice(first, k);
+      if (said.some((t) => modifiers.includes(t.lemma))) continue;
+      return {
+        said: text.slice(said[0]!.start, tokens[k]!.end),
+        asked: [...modifiers].reverse().concat(noun).join(' '),
+      };
+    }
+  }
+  return undefined;
 }
 /** See `SentenceReading.otherSubject`: each active copy of the verb has a named subject that is not the question's. */
 function otherSubjectOf(

@@ -628,6 +628,22 @@ describe('readSentence', () => {
     expect(read('What softens at 410 K?', metal).numberElsewhere).toBe(false);
   });
 
+  it('notices a short answer standing where the question gave its own modifier', () => {
+    const sentence = 'The Ledger is a weekly paper for the shipbuilding trade.';
+    expect(read('What is a weekly paper for the fishing trade?', sentence).modifierSwap).toEqual({
+      said: 'shipbuilding trade',
+      asked: 'fishing trade',
+    });
+    // The question's own modifier in the sentence, or none given by the question: no swap.
+    expect(
+      read('What is a weekly paper for the shipbuilding trade?', sentence).modifierSwap,
+    ).toBeUndefined();
+    expect(read('What is a weekly paper for the trade?', sentence).modifierSwap).toBeUndefined();
+    // "A type of <phrase>" asks for that kind, so its modifier is not given.
+    const grants = 'The college offers merit grants for academic, sporting and musical talent.';
+    expect(read('What is a type of merit grant?', grants).modifierSwap).toBeUndefined();
+  });
+
   it('finds a period of the question that the sentence dates to another', () => {
     const sentence = 'The governor was fitted to the engine in 1788 by the miller.';
     expect(
