@@ -144,14 +144,19 @@ export function modifiedNounsInPhrases(
   const out: Array<{ noun: string; modifiers: string[]; preposition: number }> = [];
   tokens.forEach((t, i) => {
     if (t.pos !== 'NOUN' || tokens[i + 1]?.pos === 'NOUN') return;
-    let j = i - 1;
-    const modifiers: string[] = [];
-    while (j >= 0 && NOUN_MODIFIER_POS.has(tokens[j]!.pos)) modifiers.push(tokens[j--]!.lemma);
+    const first = modifiersBefore(tokens, i);
+    const modifiers = tokens.slice(first, i).map((m) => m.lemma);
+    let j = first - 1;
     while (j >= 0 && tokens[j]!.pos === 'DET') j--;
     if (modifiers.length > 0 && tokens[j]?.pos === 'ADP')
       out.push({ noun: t.lemma, modifiers, preposition: j });
   });
   return out;
 }
-/** Parts of speech of the words that modify a noun from before it. */
-export const NOUN_MODIFIER_POS: ReadonlySet<string> = new Set(['ADJ', 'NOUN', 'PROPN']);
+/** The first of the adjectives, nouns and names right before the noun at `at` (`at` if none). */
+export function modifiersBefore(tokens: readonly NlpToken[], at: number): number {
+  let first = at;
+  while (first > 0 && NOUN_MODIFIER_POS.has(tokens[first - 1]!.pos)) first--;
+  return first;
+}
+const NOUN_MODIFIER_POS: ReadonlySet<string> = new Set(['ADJ', 'NOUN', 'PROPN']);

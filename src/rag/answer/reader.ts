@@ -27,8 +27,8 @@ import {
   isPossessive,
   possessivesOf,
   sharesSubject,
+  modifiersBefore,
   subjectEnd,
-  NOUN_MODIFIER_POS,
 } from './grammar.js';
 import {
   ABBREVIATION,
@@ -459,10 +459,8 @@ function swappedModifier(
     for (let k = 1; k < tokens.length; k++) {
       if (tokens[k]!.lemma !== noun || !inShort(tokens[k - 1]!)) continue;
       // The sentence's own modifiers of that noun; the question's may be among them ("the
-      // *steam* engine's *rotary* motion").
-      let first = k - 1;
-      while (first > 0 && NOUN_MODIFIER_POS.has(tokens[first - 1]!.pos)) first--;
-      const said = tokens.slice(first, k);
+      // *weekly fishing* trade" for the question's "fishing trade"); the word before it always counts.
+      const said = tokens.slice(modifiersBefore(tokens, k - 1), k);
       if (said.some((t) => modifiers.includes(t.lemma))) continue;
       return {
         said: text.slice(said[0]!.start, tokens[k]!.end),
