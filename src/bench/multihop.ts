@@ -295,6 +295,8 @@ async function runOurs(
   const embedder = await createEmbedder(config);
   const index = loadIndex(config.INDEX_DIR, embedder.id);
   const engine = await openEngine(config);
+  // As the bot does once an index is open (src/discord/bot.ts).
+  await engine.preread?.();
   const results: QuestionResult[] = [];
   for (const question of questions) {
     // The engine cleans user text before retrieving; rank exactly what it would rank.

@@ -108,6 +108,27 @@ export interface Bot {
   shutdown(reason?: string, timeoutMs?: number): Promise<void>;
 }
 
+/**
+ * Reads the most recent articles' sentences in the background once an index is open, so the
+ * first questions after start or a re-index do not pay for analysing them (one log line when done).
+ */
+function prereadInBackground(engine: Engine, logger: Logger): void {
+  if (!engine.preread) return;
+  const started = performance.now();
+  engine.preread().then(
+    (sentences) =>
+      logger.info(
+        { event: 'preread', sentences, ms: Math.round(performance.now() - started) },
+        'recent sentences read ahead',
+      ),
+    (error: unknown) =>
+      logger.warn(
+        { event: 'preread-failed', reason: error instanceof Error ? error.message : String(error) },
+        'reading ahead failed; questions read their sentences as they come',
+      ),
+  );
+}
+
 async function openInitialEngine(options: BotOptions, logger: Logger): Promise<Engine | undefined> {
   if (options.engine) return options.engine;
   try {
@@ -129,7 +150,13 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const secrets = [config.DISCORD_TOKEN, config.OPENAI_API_KEY].filter((s): s is string =>
     Boolean(s),
   );
-  const engines = new EngineHolder(await openInitialEngine(options, logger));
+  // Every index the bot opens (at start, after a re-index) is read ahead in the background.
+  const openEngine = async (c: CoreConfig): Promise<Engine> => {
+    const engine = await options.openEngine(c);
+    prereadInBackground(engine, logger);
+    return engine;
+  };
+  const engines = new EngineHolder(await openInitialEngine({ ...options, openEngine }, logger));
   const [commands, events, state] = await Promise.all([
     loadCommands(),
     loadEvents(),
@@ -154,7 +181,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   const reindexer = new Reindexer({
     config,
     engines,
-    openEngine: options.openEngine,
+    openEngine,
     logger,
     progressIntervalMs: options.progressIntervalMs,
     runIndexer: options.runIndexer,

@@ -4,7 +4,7 @@
 import type { CoreConfig } from '../config.js';
 import { log, type Logger } from '../log.js';
 import type { Answerer } from './answer/answerer.js';
-import { ExtractiveAnswerer, type Decision } from './answer/extractive.js';
+import { ExtractiveAnswerer, PREREAD_SENTENCES, type Decision } from './answer/extractive.js';
 import { isYesNoQuestion } from './answer/yesno.js';
 import { createEmbedder, type Embedder } from './embeddings/index.js';
 import { indexExists, loadIndex, type StoredIndex } from './store/index-store.js';
@@ -72,7 +72,22 @@ export interface Engine {
   /** Whether a quote from an earlier answer is still in its article (corrections noticed). */
   quoteStatus(citation: Pick<Citation, 'articleId' | 'quote'>): QuoteStatus;
   info(): EngineInfo;
+  /**
+   * Reads the sentences of the most recently published articles ahead of any question, a few
+   * milliseconds at a time so that questions arriving meanwhile are not held up; resolves to how
+   * many sentences it read. Optional: stand-in engines need not have it.
+   */
+  preread?(options?: PrereadOptions): Promise<number>;
 }
+
+export interface PrereadOptions {
+  /** Most sentences to read (default: half the answerer's analysis cache). */
+  maxSentences?: number;
+  signal?: AbortSignal;
+}
+
+/** Longest stretch `preread` works before letting other work run. */
+const PREREAD_SLICE_MS = 10;
 
 export type { CoreConfig };
 
@@ -91,7 +106,7 @@ class LoadedEngine implements Engine {
     private readonly answerer: Answerer,
     private readonly logger: Logger,
     /** The offline answerer, for callers that ask for it (`AskOptions.extractive`). */
-    private readonly extractive: Answerer = answerer,
+    private readonly extractive: ExtractiveAnswerer,
   ) {
     this.articles = index.articles;
   }
@@ -183,11 +198,9 @@ class LoadedEngine implements Engine {
    * corpus still contributes each recent article's opening.
    */
   private leadPassages(): Passage[] {
-    const rows = this.index.articles
-      .map((a, row) => ({ a, row }))
-      .sort((x, y) => (y.a.publishedAt ?? '').localeCompare(x.a.publishedAt ?? '') || x.row - y.row)
+    const rows = this.newestFirst()
       .slice(0, SUMMARY_ARTICLES)
-      .map(({ row }) => ({ row, chunks: this.index.chunksOfArticle(row) }));
+      .map((row) => ({ row, chunks: this.index.chunksOfArticle(row) }));
     const passages: Passage[] = [];
     for (let round = 0; passages.length < SUMMARY_PASSAGES; round++) {
       const before = passages.length;
@@ -204,6 +217,33 @@ class LoadedEngine implements Engine {
       if (passages.length === before) break;
     }
     return passages;
+  }
+
+  async preread(options: PrereadOptions = {}): Promise<number> {
+    const budget = options.maxSentences ?? PREREAD_SENTENCES;
+    let read = 0;
+    let slice = performance.now();
+    for (const row of this.newestFirst()) {
+      const article = this.index.article(row);
+      for (const chunkRow of this.index.chunksOfArticle(row)) {
+        if (read >= budget || options.signal?.aborted) return read;
+        const chunk = this.index.chunk(chunkRow);
+        read += this.extractive.preread({ n: 0, chunk, article, score: 0 });
+        if (performance.now() - slice >= PREREAD_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          slice = performance.now();
+        }
+      }
+    }
+    return read;
+  }
+
+  /** Article rows, most recently published first (undated last, corpus order among equals). */
+  private newestFirst(): number[] {
+    return this.index.articles
+      .map((a, row) => ({ a, row }))
+      .sort((x, y) => (y.a.publishedAt ?? '').localeCompare(x.a.publishedAt ?? '') || x.row - y.row)
+      .map(({ row }) => row);
   }
 
   catchUp(since: string): Summary {

@@ -566,6 +566,11 @@ describe('the bot over the wire, with the extractive answerer', () => {
       expect(h.discord.requests.indexOf(a)).toBeLessThan(h.discord.requests.indexOf(done));
     }
     expect(h.bot.ctx.engines.generation).toBe(generation + 1);
+    // Each index the bot opens is read ahead in the background: the one opened at start and
+    // the one this re-index swapped in.
+    const prereads = () => h.logs.filter((l) => l.event === 'preread');
+    await waitUntil(() => prereads().length >= 2);
+    for (const line of prereads()) expect(line.sentences).toBeGreaterThan(0);
 
     const after = await answerOf(h, ask(h, 'Who operates the night ferry?'));
     expect(after.body.content).toContain('Bluewater Lines');
