@@ -183,7 +183,8 @@ export function antonymsOf(lemma: string): readonly string[] {
  * parts of speech ("necessary" ~ "necessity", "prove" ~ "proof").
  */
 export function relatedOf(lemma: string): readonly string[] {
-  loadedRelated ??= table('related', extractRelated, true);
+  // The table's name carries the synonym limit: a cache folder built with another limit is not reused.
+  loadedRelated ??= table(`related-${MAX_SYNONYMS}`, extractRelated, true);
   return loadedRelated.get(lemma);
 }
 
@@ -377,8 +378,11 @@ export function extractRelated(dictDir: string): LemmaMap {
   return out;
 }
 
-/** Words of a sense up to which they are taken as synonyms of each other. */
-const MAX_SYNONYMS = 4;
+/**
+ * Words of a sense up to which they are taken as synonyms of each other: five keeps "see,
+ * consider, reckon, view, regard" (deem to be) and leaves out the loose senses of "get" or "make".
+ */
+const MAX_SYNONYMS = 5;
 
 /** Adds `b` to `a`'s list once. */
 function addPair(map: LemmaMap, a: string, b: string): void {

@@ -63,6 +63,8 @@ describe('WordNet opposites', () => {
     expect(relatedOf('necessary')).toContain('necessity');
     expect(relatedOf('necessity')).toContain('necessary');
     expect(relatedOf('purchase')).toContain('buy');
+    // A sense of five words: "regard" as "deem to be".
+    expect(relatedOf('regard')).toContain('consider');
     expect(relatedOf('zzzq')).toEqual([]);
   });
 
