@@ -218,11 +218,7 @@ export function extractWordCase(dictDir: string): LemmaMap {
   const out: LemmaMap = new Map();
   for (const pos of ['noun', 'verb', 'adj', 'adv']) {
     for (const line of databaseLines(dictDir, `data.${pos}`)) {
-      const fields = line.split(' ');
-      const wordCount = parseInt(fields[3]!, 16);
-      if (!Number.isFinite(wordCount)) continue;
-      for (let i = 0; i < wordCount; i++) {
-        const written = (fields[4 + i * 2] ?? '').replace(/\(.*\)$/, '');
+      for (const written of synsetLine(line)?.written ?? []) {
         const folded = written.toLowerCase();
         if (folded === '') continue;
         const form = written === folded ? 'common' : 'proper';
@@ -326,12 +322,11 @@ export function extractRelated(dictDir: string): LemmaMap {
   const synsets = new Map<string, Entry>();
   for (const pos of ['noun', 'verb', 'adj', 'adv']) {
     for (const line of databaseLines(dictDir, `data.${pos}`)) {
-      const fields = line.split(' | ')[0]!.split(' ');
-      const wordCount = parseInt(fields[3]!, 16);
-      if (!Number.isFinite(wordCount)) continue;
-      const words: string[] = [];
-      for (let i = 0; i < wordCount; i++) words.push(cleanWord(fields[4 + i * 2] ?? ''));
-      let at = 4 + wordCount * 2;
+      const parsed = synsetLine(line);
+      if (!parsed) continue;
+      const { fields } = parsed;
+      const words = parsed.written.map(cleanWord);
+      let at = parsed.pointersAt;
       const pointers = parseInt(fields[at]!, 10);
       at++;
       const lexical: Entry['lexical'] = [];
@@ -453,22 +448,28 @@ export function extractAntonyms(dictDir: string): LemmaMap {
   return out;
 }
 
-function parseSynset(line: string): Synset | undefined {
+/**
+ * A `data.*` line's fields (gloss cut off), its words as written (less an adjective's position
+ * marker such as "(a)"), and the index of its pointer count; undefined for a licence line.
+ */
+function synsetLine(
+  line: string,
+): { fields: string[]; written: string[]; pointersAt: number } | undefined {
   const fields = line.split(' | ')[0]!.split(' ');
   const wordCount = parseInt(fields[3]!, 16);
   if (!Number.isFinite(wordCount)) return undefined;
-  const words: string[] = [];
-  for (let i = 0; i < wordCount; i++) {
-    const w = fields[4 + i * 2];
-    if (w)
-      words.push(
-        w
-          .replace(/\(.*\)$/, '')
-          .replace(/_/g, ' ')
-          .toLowerCase(),
-      );
-  }
-  let at = 4 + wordCount * 2;
+  const written: string[] = [];
+  for (let i = 0; i < wordCount; i++)
+    written.push((fields[4 + i * 2] ?? '').replace(/\(.*\)$/, ''));
+  return { fields, written, pointersAt: 4 + wordCount * 2 };
+}
+
+function parseSynset(line: string): Synset | undefined {
+  const parsed = synsetLine(line);
+  if (!parsed) return undefined;
+  const { fields } = parsed;
+  const words = parsed.written.filter(Boolean).map(cleanWord);
+  let at = parsed.pointersAt;
   const pointers = parseInt(fields[at]!, 10);
   at++;
   const anto: Synset['anto'] = [];
