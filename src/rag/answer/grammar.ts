@@ -135,21 +135,22 @@ export function prepositionOf(tokens: readonly NlpToken[], first: number): numbe
 /**
  * Nouns inside a prepositional phrase together with the content words written before them: "a
  * trade magazine for *design industry*" → {noun: "industry", modifiers: ["design"]}. Such a
- * phrase restricts what is asked about, so its modifiers are given, not asked for. Lemmas, and
- * the preposition's token index.
+ * phrase restricts what is asked about, so its modifiers are given, not asked for. Lemmas; a
+ * phrase whose preposition follows a word that `skipAfter` accepts is left out.
  */
 export function modifiedNounsInPhrases(
   tokens: readonly NlpToken[],
-): Array<{ noun: string; modifiers: string[]; preposition: number }> {
-  const out: Array<{ noun: string; modifiers: string[]; preposition: number }> = [];
+  skipAfter: (before: NlpToken | undefined) => boolean = () => false,
+): Array<{ noun: string; modifiers: string[] }> {
+  const out: Array<{ noun: string; modifiers: string[] }> = [];
   tokens.forEach((t, i) => {
     if (t.pos !== 'NOUN' || tokens[i + 1]?.pos === 'NOUN') return;
     const first = modifiersBefore(tokens, i);
     const modifiers = tokens.slice(first, i).map((m) => m.lemma);
     let j = first - 1;
     while (j >= 0 && tokens[j]!.pos === 'DET') j--;
-    if (modifiers.length > 0 && tokens[j]?.pos === 'ADP')
-      out.push({ noun: t.lemma, modifiers, preposition: j });
+    if (modifiers.length > 0 && tokens[j]?.pos === 'ADP' && !skipAfter(tokens[j - 1]))
+      out.push({ noun: t.lemma, modifiers });
   });
   return out;
 }

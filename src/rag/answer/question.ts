@@ -258,9 +258,7 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     identity: asksIdentity(tokens, whIndex, askedFor),
     stranded: strandedPreposition(tokens),
     // Not "what is a type *of talent scholarship*": that asks for a kind of the phrase.
-    restricted: modifiedNounsInPhrases(tokens)
-      .filter((p) => !KIND_NOUNS.has(tokens[p.preposition - 1]?.lemma ?? ''))
-      .map(({ noun, modifiers }) => ({ noun, modifiers })),
+    restricted: modifiedNounsInPhrases(tokens, (before) => KIND_NOUNS.has(before?.lemma ?? '')),
     counts,
     asksKind: tokens.some((t, i) => KIND_NOUNS.has(t.lemma) && tokens[i + 1]?.word === 'of'),
     periods: periodsIn(text),
