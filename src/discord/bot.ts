@@ -112,7 +112,7 @@ export interface Bot {
  * Reads the most recent articles' sentences in the background once an index is open, so the
  * first questions after start or a re-index do not pay for analysing them (one log line when done).
  */
-function prereadInBackground(engine: Engine, logger: Logger): void {
+function prereadInBackground(engine: Engine, logger: Logger, secrets: readonly string[]): void {
   if (!engine.preread) return;
   const started = performance.now();
   engine.preread().then(
@@ -123,7 +123,7 @@ function prereadInBackground(engine: Engine, logger: Logger): void {
       ),
     (error: unknown) =>
       logger.warn(
-        { event: 'preread-failed', reason: error instanceof Error ? error.message : String(error) },
+        { event: 'preread-failed', error: safeError(error, secrets) },
         'reading ahead failed; questions read their sentences as they come',
       ),
   );
@@ -153,7 +153,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
   // Every index the bot opens (at start, after a re-index) is read ahead in the background.
   const openEngine = async (c: CoreConfig): Promise<Engine> => {
     const engine = await options.openEngine(c);
-    prereadInBackground(engine, logger);
+    prereadInBackground(engine, logger, secrets);
     return engine;
   };
   const engines = new EngineHolder(await openInitialEngine({ ...options, openEngine }, logger));

@@ -289,12 +289,12 @@ export class ExtractiveAnswerer implements Answerer {
   preread(passage: Passage): number {
     let made = 0;
     const meta = articleMetaText(passage);
-    if (meta.trim() && !this.analyses.has(`meta:${meta}`)) {
-      this.analysisOf(`meta:${meta}`, meta);
+    if (meta.trim() && !this.analyses.has(headingKey(meta))) {
+      this.analysisOf(headingKey(meta), meta);
       made++;
     }
     for (const span of passage.chunk.sentences) {
-      const key = `${passage.chunk.id}@${span.start}`;
+      const key = sentenceKey(passage, span);
       if (this.analyses.has(key)) continue;
       this.analysisOf(key, sentenceText(passage.chunk, span), passage.chunk.text);
       made++;
@@ -322,16 +322,12 @@ export class ExtractiveAnswerer implements Answerer {
       const meta = articleMetaText(passage);
       const sentences = passage.chunk.sentences.map((span) => {
         const text = sentenceText(passage.chunk, span);
-        const analysis = this.analysisOf(
-          `${passage.chunk.id}@${span.start}`,
-          text,
-          passage.chunk.text,
-        );
+        const analysis = this.analysisOf(sentenceKey(passage, span), text, passage.chunk.text);
         return { span, text, analysis, reading: readSentence(q, text, analysis, vectors) };
       });
       const heading = meta.toLowerCase();
       const metaReading = meta.trim()
-        ? readSentence(q, meta, this.analysisOf(`meta:${meta}`, meta), vectors)
+        ? readSentence(q, meta, this.analysisOf(headingKey(meta), meta), vectors)
         : undefined;
       // What the passage as a whole (and its article's title, outlet, date) covers.
       const passageMatches = q.terms.map((_, i) =>
@@ -390,6 +386,15 @@ export class ExtractiveAnswerer implements Answerer {
   summarizeSync(context: SummaryContext): Summary {
     return summarizeStory({ ...context, idf: this.options.idf }, this.id, REFUSAL);
   }
+}
+
+/** Where the analysis of a passage's sentence is cached: its chunk and offset. */
+function sentenceKey(passage: Passage, span: Span): string {
+  return `${passage.chunk.id}@${span.start}`;
+}
+/** Where the analysis of an article's heading (`articleMetaText`) is cached. */
+function headingKey(meta: string): string {
+  return `meta:${meta}`;
 }
 
 /** What sentences say of the question together, and (weighted less) what their passages say around them. */
