@@ -134,15 +134,17 @@ export function prepositionOf(tokens: readonly NlpToken[], first: number): numbe
 }
 /**
  * Nouns inside a prepositional phrase together with the content words written before them: "a
- * trade magazine for *design industry*" → {noun: "industry", modifiers: ["design"]}. Such a
- * phrase restricts what is asked about, so its modifiers are given, not asked for. Lemmas; a
- * phrase whose preposition follows a word that `skipAfter` accepts is left out.
+ * trade magazine for *design industry*" → {noun: "industry", modifiers: ["design"], written:
+ * "design industry"}. Such a phrase restricts what is asked about, so its modifiers are given,
+ * not asked for. Lemmas, and the phrase as `text` (the tokens' source) writes it; a phrase whose
+ * preposition follows a word that `skipAfter` accepts is left out.
  */
 export function modifiedNounsInPhrases(
   tokens: readonly NlpToken[],
+  text: string,
   skipAfter: (before: NlpToken | undefined) => boolean = () => false,
-): Array<{ noun: string; modifiers: string[] }> {
-  const out: Array<{ noun: string; modifiers: string[] }> = [];
+): Array<{ noun: string; modifiers: string[]; written: string }> {
+  const out: Array<{ noun: string; modifiers: string[]; written: string }> = [];
   tokens.forEach((t, i) => {
     if (t.pos !== 'NOUN' || tokens[i + 1]?.pos === 'NOUN') return;
     const first = modifiersBefore(tokens, i);
@@ -150,7 +152,7 @@ export function modifiedNounsInPhrases(
     let j = first - 1;
     while (j >= 0 && tokens[j]!.pos === 'DET') j--;
     if (modifiers.length > 0 && tokens[j]?.pos === 'ADP' && !skipAfter(tokens[j - 1]))
-      out.push({ noun: t.lemma, modifiers });
+      out.push({ noun: t.lemma, modifiers, written: text.slice(tokens[first]!.start, t.end) });
   });
   return out;
 }

@@ -112,7 +112,7 @@ export interface ReadQuestion {
    * Nouns the question restricts with modifiers inside a prepositional phrase ("a trade magazine
    * for *design industry*"); see `modifiedNounsInPhrases`.
    */
-  restricted: Array<{ noun: string; modifiers: string[] }>;
+  restricted: Array<{ noun: string; modifiers: string[]; written: string }>;
 }
 /** A name of the question and its part in the question's verb. */
 export interface NamedRole {
@@ -258,7 +258,9 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
     identity: asksIdentity(tokens, whIndex, askedFor),
     stranded: strandedPreposition(tokens),
     // Not "what is a type *of talent scholarship*": that asks for a kind of the phrase.
-    restricted: modifiedNounsInPhrases(tokens, (before) => KIND_NOUNS.has(before?.lemma ?? '')),
+    restricted: modifiedNounsInPhrases(tokens, text, (before) =>
+      KIND_NOUNS.has(before?.lemma ?? ''),
+    ),
     counts,
     asksKind: tokens.some((t, i) => KIND_NOUNS.has(t.lemma) && tokens[i + 1]?.word === 'of'),
     periods: periodsIn(text),

@@ -455,7 +455,7 @@ function swappedModifier(
   short: { start: number; end: number },
 ): SentenceReading['modifierSwap'] {
   const inShort = (t: NlpToken): boolean => t.start >= short.start && t.end <= short.end;
-  for (const { noun, modifiers } of q.restricted) {
+  for (const { noun, modifiers, written } of q.restricted) {
     for (let k = 1; k < tokens.length; k++) {
       if (tokens[k]!.lemma !== noun || !inShort(tokens[k - 1]!)) continue;
       // The sentence's own modifiers of that noun; the question's may be among them ("the
@@ -464,7 +464,7 @@ function swappedModifier(
       if (said.some((t) => modifiers.includes(t.lemma))) continue;
       return {
         said: text.slice(said[0]!.start, tokens[k]!.end),
-        asked: [...modifiers].reverse().concat(noun).join(' '),
+        asked: written,
       };
     }
   }

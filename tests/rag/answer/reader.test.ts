@@ -636,6 +636,10 @@ describe('readSentence', () => {
       said: 'shipbuilding trade',
       asked: 'fishing trade',
     });
+    // Quoted as the question writes it, modifiers in their order.
+    expect(
+      read('What is a weekly paper for the Welsh fishing trade?', sentence).modifierSwap,
+    ).toEqual({ said: 'shipbuilding trade', asked: 'Welsh fishing trade' });
     // The question's own modifier in the sentence, or none given by the question: no swap.
     expect(
       read('What is a weekly paper for the shipbuilding trade?', sentence).modifierSwap,
