@@ -112,7 +112,11 @@ export interface Bot {
  * Reads the most recent articles' sentences in the background once an index is open, so the
  * first questions after start or a re-index do not pay for analysing them (one log line when done).
  */
-function prereadInBackground(engine: Engine, logger: Logger, secrets: readonly string[]): void {
+export function prereadInBackground(
+  engine: Engine,
+  logger: Logger,
+  secrets: readonly string[],
+): void {
   if (!engine.preread) return;
   const started = performance.now();
   engine.preread().then(
