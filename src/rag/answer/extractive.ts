@@ -24,7 +24,8 @@ import { citationFor } from './cite.js';
 import { answerYesNo, isYesNoQuestion, renderYesNo } from './yesno.js';
 import { ABBREVIATION, readQuestion, STRICT_KINDS, type ReadQuestion } from './question.js';
 import { periodsIn, yearsIn } from './periods.js';
-import { coverageOf, nearSpelling, readSentence, type SentenceReading } from './reader.js';
+import { coverageOf, readSentence, type SentenceReading } from './reader.js';
+import { nearSpelling } from './spelling.js';
 import { REFUSAL_FEATURES, refusalProbability, type RefusalFeatures } from './refusal.js';
 
 export interface ExtractiveOptions {
