@@ -3,7 +3,8 @@
  *   [--predictions FILE] [--json] [--answerer extractive|openai]`
  *
  * Reading-comprehension benchmark over `DIR/questions.jsonl` (see src/bench/qa.ts): the
- * product's answers against a sentence-overlap baseline scored in the same run.
+ * product's answers against two baselines scored in the same run: sentence overlap, and refusing
+ * everything.
  */
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -69,7 +70,7 @@ try {
     const { outcomes: _outcomes, ...rest } = result;
     process.stdout.write(`${JSON.stringify(rest, null, 2)}\n`);
   } else {
-    process.stdout.write(render(result.ours, result.baseline, result));
+    process.stdout.write(render(result.ours, result.baseline, result.refuseAll, result));
   }
 } catch (error) {
   process.stderr.write(`bench:qa: ${userMessage(error)}\n`);
@@ -79,6 +80,7 @@ try {
 function render(
   ours: QaFigures,
   base: QaFigures,
+  refuseAll: QaFigures,
   meta: { mode: string; split: string; stories: number; indexSeconds: number },
 ): string {
   const pct = (x: number): string => x.toFixed(3);
@@ -98,8 +100,11 @@ function render(
   const lines = [
     `${meta.mode} mode, split ${meta.split}: ${ours.questions} questions (${ours.answerable} answerable, ${ours.unanswerable} unanswerable) over ${meta.stories} stories; indexing ${meta.indexSeconds.toFixed(1)} s`,
     '',
-    `${'figure'.padEnd(36)}${'storybot'.padStart(14)}${'overlap baseline'.padStart(20)}`,
-    ...rows.map(([name, f]) => `${name.padEnd(36)}${f(ours).padStart(14)}${f(base).padStart(20)}`),
+    `${'figure'.padEnd(36)}${'storybot'.padStart(14)}${'overlap baseline'.padStart(20)}${'refuse everything'.padStart(20)}`,
+    ...rows.map(
+      ([name, f]) =>
+        `${name.padEnd(36)}${f(ours).padStart(14)}${f(base).padStart(20)}${f(refuseAll).padStart(20)}`,
+    ),
     '',
   ];
   return lines.join('\n');

@@ -2,8 +2,9 @@
  * Reading-comprehension benchmark (SQuAD 2.0 style): every question comes with the paragraph
  * that is its whole story. In `story` mode each distinct paragraph becomes a one-article corpus
  * with its own index, built in-process, and the product's engine answers its questions — the
- * product's real case. In `library` mode all paragraphs form one corpus. A sentence-overlap
- * baseline (the best single sentence by shared words, never refusing) is scored in the same run.
+ * product's real case. In `library` mode all paragraphs form one corpus. Two baselines are scored
+ * in the same run: sentence overlap (the best single sentence by shared words, never refusing) and
+ * refusing everything (right on every unanswerable question, so the bar for right outcome).
  */
 import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -48,6 +49,8 @@ export interface QaBenchResult {
   split: Split | 'all';
   ours: QaFigures;
   baseline: QaFigures;
+  /** Refusing every question: its right outcome is the share of unanswerable questions. */
+  refuseAll: QaFigures;
   /** Per-question outcomes of the product (for error analysis). */
   outcomes: QaOutcome[];
   stories: number;
@@ -91,6 +94,7 @@ export async function runQaBench(options: QaBenchOptions): Promise<QaBenchResult
   warmUpAnswering(options.config.CACHE_DIR);
   const outcomes: QaOutcome[] = [];
   const baseline: QaOutcome[] = [];
+  const refuseAll: QaOutcome[] = [];
   let indexMs = 0;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'storybot-qa-'));
   try {
@@ -106,6 +110,7 @@ export async function runQaBench(options: QaBenchOptions): Promise<QaBenchResult
       options.onPrediction?.(q, answer);
       outcomes.push(scoreQa(q, predictionOf(answer), latency));
       baseline.push(scoreQa(q, overlapBaseline(q), 0));
+      refuseAll.push(scoreQa(q, REFUSE, 0));
     };
     if (mode === 'library') {
       const t0 = performance.now();
@@ -143,6 +148,7 @@ export async function runQaBench(options: QaBenchOptions): Promise<QaBenchResult
     split,
     ours: qaFigures(outcomes),
     baseline: qaFigures(baseline),
+    refuseAll: qaFigures(refuseAll),
     outcomes,
     stories: stories.length,
     indexSeconds: indexMs / 1000,
@@ -172,6 +178,9 @@ async function openStory(
 function predictionOf(answer: Answer): QaPrediction {
   return { answer: answer.answer, short: answer.short ?? null, refused: answer.refused };
 }
+
+/** The refuse-everything baseline's one answer. */
+const REFUSE: QaPrediction = { answer: '', short: null, refused: true };
 
 /** The paragraph's sentence sharing the most question words (stems); never refuses. */
 export function overlapBaseline(q: QaQuestion): QaPrediction {
