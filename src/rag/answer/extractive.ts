@@ -340,16 +340,15 @@ export class ExtractiveAnswerer implements Answerer {
         );
         const contextCoverage = coverageOf(q.terms, contextMatches);
         // "…the Warsaw Uprising began. *It* went on for 63 days": a name of the question the
-        // sentence refers back to, named by one of the two sentences before it.
+        // sentence refers back to, named by one of the two sentences before it; and, when what
+        // refers back stands for a whole phrase ("it", "The bridge"), the nouns of that name's
+        // phrase there ("the Kessel *footbridge*").
         const refersBack = refersBackTo(s.analysis.tokens);
+        const earlier = refersBack ? sentences.slice(Math.max(0, k - 2), k) : [];
+        const standsFor = standsForPhrase(s.analysis.tokens);
         const headedMatches = s.reading.matches.map((m, i) => {
           const heading = (metaReading?.matches[i] ?? 0) === 1 ? 0.8 : 0;
-          const before =
-            refersBack &&
-            q.terms[i]!.proper &&
-            sentences.slice(Math.max(0, k - 2), k).some((p) => p.reading.matches[i] === 1)
-              ? REFERRED
-              : 0;
+          const before = earlier.some((p) => referredTerm(q, p, i, standsFor)) ? REFERRED : 0;
           return Math.max(m, heading, before);
         });
         const headedCoverage = coverageOf(q.terms, headedMatches);
@@ -501,6 +500,36 @@ function namedByHeading(reading: SentenceReading, heading: string): SentenceRead
     missingNumbers: absent.filter((n) => /\d/.test(n)).length,
   };
 }
+
+/**
+ * A question term that a sentence referring back ("it", "The bridge") may stand for, matched in
+ * an earlier sentence: a name of the question, or a noun written beside one of its names there
+ * ("The Kessel *footbridge* opened in 1894. Ada Morrow designed *it*": "it" is the whole phrase,
+ * not the name alone).
+ */
+function referredTerm(
+  q: ReadQuestion,
+  earlier: { reading: SentenceReading; analysis: Analysis },
+  i: number,
+  phrase: boolean,
+): boolean {
+  const r = earlier.reading;
+  if (r.matches[i] !== 1) return false;
+  if (q.terms[i]!.proper) return true;
+  if (!phrase) return false;
+  const at = r.anchors[i]!;
+  const tokens = earlier.analysis.tokens;
+  if (tokens[at]?.pos !== 'NOUN') return false;
+  // The run of nouns and names around it holds a name of the question.
+  let a = at;
+  while (a > 0 && NOUN_RUN.has(tokens[a - 1]!.pos)) a--;
+  let b = at;
+  while (b + 1 < tokens.length && NOUN_RUN.has(tokens[b + 1]!.pos)) b++;
+  return q.terms.some(
+    (t, j) => t.proper && r.matches[j] === 1 && r.anchors[j]! >= a && r.anchors[j]! <= b,
+  );
+}
+const NOUN_RUN: ReadonlySet<string> = new Set(['NOUN', 'PROPN']);
 
 /** Question terms of the previous turn join a follow-up's, weighted down ("and Japan?"). */
 function inherit(q: ReadQuestion, previous: ReadQuestion): void {
@@ -723,6 +752,17 @@ function refersBackTo(tokens: readonly NlpToken[]): boolean {
   if (tokens.some((t) => t.pos === 'PRON' && REFERRING_PRONOUNS.has(t.word))) return true;
   return ['the', 'this', 'these'].includes(tokens[0]?.word ?? '') && tokens[1]?.pos === 'NOUN';
 }
+
+/**
+ * The sentence refers back to a whole noun phrase: by a pronoun that is a subject or an object
+ * ("*It* opened", "designed *it*"), or by an opening "The/This <noun>". A possessive ("Beijing
+ * considers Taiwan part of *its* territory") mostly points to a name of its own sentence.
+ */
+function standsForPhrase(tokens: readonly NlpToken[]): boolean {
+  if (tokens.some((t) => t.pos === 'PRON' && PHRASE_PRONOUNS.has(t.word))) return true;
+  return ['the', 'this', 'these'].includes(tokens[0]?.word ?? '') && tokens[1]?.pos === 'NOUN';
+}
+const PHRASE_PRONOUNS: ReadonlySet<string> = new Set(['it', 'they', 'them']);
 
 /** Sentence units → "text [1] text [2]", one citation per distinct unit, numbered in order. */
 function composeCited(items: Array<{ passage: Passage; spans: Span[]; text: string }>): {

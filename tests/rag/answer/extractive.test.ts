@@ -426,6 +426,26 @@ describe('ExtractiveAnswerer on a sentence that refers back', () => {
     });
     expect(unrelated.refused).toBe(true);
   });
+
+  it('counts the noun of the named phrase that "it" stands for, not the name alone', () => {
+    const body =
+      'The Kessel footbridge opened in 1894 after three years of work. ' +
+      'The engineer Ada Morrow designed it for the town council.';
+    const answer = answerer.answerSync('Who designed the Kessel footbridge?', {
+      passages: passagesOf('bridge', 'Town', body, 1000),
+    });
+    expect(answer.refused).toBe(false);
+    expect(answer.short).toBe('Ada Morrow');
+  });
+
+  it('does not read a possessive "its" as the phrase of the sentence before', async () => {
+    // "Beijing considers Taiwan part of *its* territory" follows "A White House official
+    // confirmed the call…": "its" is Beijing's, so that sentence names no official.
+    const answer = await seed.engine.ask(
+      'What is the name of the White House official who confirmed the call?',
+    );
+    expect(answer.refused).toBe(true);
+  });
 });
 
 describe('questions with several parts', () => {
