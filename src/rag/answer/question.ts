@@ -121,6 +121,8 @@ export interface NamedRole {
   doer: boolean;
   /** Followed by "'s": "*Edward's* son returned" — the son is the doer, not Edward. */
   possessor: boolean;
+  /** The noun the name is written before ("did *Daltra* shares fall": "share"), when it is one. */
+  modifies?: string;
   /** The subject of the active verb, right before it ("When did *Richard* flee"). */
   subject: boolean;
   /** The "by" agent of the passive verb ("When was Lindau captured by *Otto*"). */
@@ -391,6 +393,7 @@ function rolesOfNames(tokens: readonly NlpToken[], verb: string | undefined): Na
     const by = tokens[a - 1]?.pos === 'DET' ? a - 2 : a - 1;
     const byAgent = !before && tokens[by]?.word === 'by';
     const possessor = isPossessive(tokens[b + 1]);
+    const modifies = tokens[b + 1]?.pos === 'NOUN' ? tokens[b + 1]!.lemma : undefined;
     const words = tokens
       .slice(a, b + 1)
       .filter((t) => t.pos === 'PROPN' && t.word.length >= 3)
@@ -401,6 +404,7 @@ function rolesOfNames(tokens: readonly NlpToken[], verb: string | undefined): Na
         words,
         doer: !possessor && (passive ? byAgent : before),
         possessor,
+        modifies,
         agent: passive && byAgent,
         object: !before && !passive && !possessor && objectStart(tokens, verbAt) === a,
         // Right before the verb ("did *Richard* flee"), not a modifier ("the *Latin* version").

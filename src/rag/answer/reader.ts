@@ -212,7 +212,11 @@ export function readSentence(
     if (opposite || matches[i]! >= 1) return;
     const said = tokens.find(
       (tok) =>
-        OPPOSABLE.has(tok.pos) && !isRelation(tok) && antonymsOf(t.lemma).includes(tok.lemma),
+        OPPOSABLE.has(tok.pos) &&
+        !isRelation(tok) &&
+        // "lower" read as the adjective "low" is also the verb "lower", opposite of "raise".
+        (antonymsOf(t.lemma).includes(tok.lemma) ||
+          (t.word !== t.lemma && antonymsOf(t.word).includes(tok.lemma))),
     );
     if (said) opposite = { asked: t.word, said: said.text };
   });

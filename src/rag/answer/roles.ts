@@ -70,7 +70,7 @@ function swappedDoer(q: ReadQuestion, tokens: readonly NlpToken[]): string | und
   if (verbAt < 0) return undefined;
   const passive = isPassiveAt(tokens, verbAt);
   const subject = clauseSubject(tokens, verbAt);
-  return q.namedRoles.find(({ word, doer, possessor }) => {
+  return q.namedRoles.find(({ word, doer, possessor, modifies }) => {
     const token = nameToken(tokens, word);
     const at = token ? tokens.indexOf(token) : -1;
     if (at < 0 || Math.abs(at - verbAt) > ROLE_WINDOW) return false;
@@ -80,7 +80,8 @@ function swappedDoer(q: ReadQuestion, tokens: readonly NlpToken[]): string | und
       const ownsSubject = isPossessive(tokens[at + 1]);
       if (possessor && !ownsSubject && !tokens.slice(at + 1, verbAt).some((t) => t.pos === 'PROPN'))
         return true;
-      if (doer && ownsSubject) return true;
+      // "Daltra's shares fell" says what the question's "Daltra shares" does.
+      if (doer && ownsSubject && !(modifies && ownedNoun(tokens, at) === modifies)) return true;
     }
     if (possessor) return false;
     // Before the verb, a name is its doer only as the clause's subject ("*Harold*'s army
@@ -92,6 +93,10 @@ function swappedDoer(q: ReadQuestion, tokens: readonly NlpToken[]): string | und
     if (before && !passive && !doer && sentenceDoer) return true; // and the other way round
     return passive && doer !== sentenceDoer && (sentenceDoer || doer);
   })?.word;
+}
+/** The lemma of the noun that the name at `at` owns ("Daltra's *shares*"), a few words on. */
+function ownedNoun(tokens: readonly NlpToken[], at: number): string | undefined {
+  return tokens.slice(at + 2, at + 5).find((t) => t.pos === 'NOUN')?.lemma;
 }
 /** See `SentenceReading.modifierSwap`. */
 export function swappedModifier(

@@ -84,6 +84,15 @@ export function shortSpan(
     // "Japan's *new* Prime Minister" less the question's words is no name.
     if (c.name && !tokens.slice(first, last + 1).some((t) => /^[\p{Lu}\p{N}]/u.test(t.text)))
       continue;
+    // Nor the rest of the question's own name ("Mayor *Jonas*" of "Mayor Jonas Brell" when the
+    // question asks about Brell): a name run cut at a name of the question is that same person.
+    if (
+      (first > c.first &&
+        tokens[first]!.pos === 'PROPN' &&
+        isQuestionName(q, tokens[first - 1]!)) ||
+      (last < c.last && tokens[last]!.pos === 'PROPN' && isQuestionName(q, tokens[last + 1]!))
+    )
+      continue;
     // Nor is "King" of "King Edmund II" once the question's "Edmund II" is off: a title alone.
     if (
       c.name &&
@@ -125,6 +134,10 @@ export function shortSpan(
   const start = tokens[best.first]!.start;
   const end = tokens[best.last]!.end;
   return { start, end, text: text.slice(start, end), score: best.score, kindFit: best.kindFit };
+}
+/** A token of the sentence that writes one of the question's names. */
+function isQuestionName(q: ReadQuestion, t: NlpToken): boolean {
+  return t.pos === 'PROPN' && q.terms.some((term) => term.proper && term.word === t.word);
 }
 /** Parts of speech that end a name ("Vega *3B*", "Sant'*Eufemia*"). */
 const NAME_POS: ReadonlySet<string> = new Set(['PROPN', 'NUM']);
@@ -317,8 +330,14 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       if (!kinds.includes(e.kind)) continue;
       // A number that ends a name ("World War Two") is part of the name, not a count.
       if (e.kind === 'CARDINAL' && tokens[e.first - 1]?.pos === 'PROPN') continue;
+      // "a two-year renovation": the tagger's duration is "year"; the number before the hyphen
+      // belongs to it.
+      const first =
+        e.kind === 'DURATION' && hyphenAt(tokens, e.first - 1) && tokens[e.first - 2]?.pos === 'NUM'
+          ? e.first - 2
+          : e.first;
       // "in years" is no answer to "how long"; "six weeks" is.
-      if (e.kind === 'DURATION' && !tokens.slice(e.first, e.last + 1).some((t) => t.pos === 'NUM'))
+      if (e.kind === 'DURATION' && !tokens.slice(first, e.last + 1).some((t) => t.pos === 'NUM'))
         continue;
       let last = e.last;
       // "15 kilometres", "3 million people": a count takes its unit noun.
@@ -336,7 +355,7 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
         )
           last++;
       }
-      out.push({ first: e.first, last, kindFit: fit });
+      out.push({ first, last, kindFit: fit });
     }
   };
   const dated = (a: number, b: number): boolean =>

@@ -473,6 +473,23 @@ describe('readSentence', () => {
         .negationMismatch,
     ).toBe(true);
     expect(read('Why did prices rise?', 'Prices fell after the harvest.').antonym).toBe(true);
+    // "lower", which the tagger reads as the adjective "low", is also the verb opposite "raise".
+    expect(
+      read('Did the bank lower its rate?', 'The bank raised its main rate on Thursday.').opposite,
+    ).toEqual({ asked: 'lower', said: 'raised' });
+  });
+
+  it('answers "how long" with a hyphened duration ("a two-year renovation")', () => {
+    const sentence = 'The museum reopened on Friday after a two-year renovation.';
+    expect(read('How long did the renovation of the museum take?', sentence).short?.text).toBe(
+      'two-year',
+    );
+  });
+
+  it("never answers with the rest of the question's own name", () => {
+    // "Mayor Jonas" is Jonas Brell, whom the question asks about.
+    const sentence = 'Voters in Tessaly re-elected Mayor Jonas Brell with 54 percent of the vote.';
+    expect(read('Which party does Brell belong to?', sentence).short?.text).not.toMatch(/Jonas/);
   });
 
   it('answers "who" with a phrase headed by a noun for people when the sentence names no one', () => {
@@ -514,6 +531,9 @@ describe('readSentence', () => {
     const returned = 'When finally Otto returned from exile in 1210, he rebuilt the walls.';
     expect(read("When did Otto's son return from exile?", returned).roleSwap).toBe(true);
     expect(read('When did Otto return from exile?', returned).roleSwap).toBe(false);
+    // A name before a noun ("Daltra shares") is the owner the sentence writes with "'s".
+    const shares = "Daltra's shares fell 3 percent in Londa after the announcement.";
+    expect(read('By how much did Daltra shares fall?', shares).roleSwap).toBe(false);
     // A name beside the noun is what the noun is: here Bruno is the nephew, not his uncle.
     const nephew = 'The walls were rebuilt by Anselm and his nephew Bruno.';
     expect(read("Who was Bruno's nephew?", nephew).roleSwap).toBe(true);
