@@ -112,6 +112,22 @@ describe('npm run bench:qa', () => {
     expect(result.ours.rightOutcome).toBeGreaterThan(result.refuseAll.rightOutcome);
   });
 
+  it('stays above its floors on the invented news probes (a development set)', async () => {
+    const probes = path.join(REPO_ROOT, 'tests', 'fixtures', 'news-probes');
+    const { stdout } = await run(
+      TSX,
+      ['scripts/bench-qa.ts', '--dataset', probes, '--split', 'all', '--json'],
+      { cwd: REPO_ROOT, maxBuffer: 10_000_000, env: { ...process.env, ...testEnv(dir) } },
+    );
+    const { ours } = JSON.parse(stdout) as { ours: Figures };
+    expect(ours.questions).toBe(139);
+    // 2026-12-03: 0.777, 0.812, 0.684 and 0.168 (tests/fixtures/news-probes/README.md).
+    expect(ours.rightOutcome).toBeGreaterThanOrEqual(0.75);
+    expect(ours.contains).toBeGreaterThanOrEqual(0.78);
+    expect(ours.unanswerableRefused).toBeGreaterThanOrEqual(0.65);
+    expect(ours.answerableWronglyRefused).toBeLessThanOrEqual(0.2);
+  });
+
   it('puts every paragraph in one index in library mode', async () => {
     const { stdout } = await bench(['--mode', 'library']);
     const result = JSON.parse(stdout) as { mode: string; stories: number; ours: Figures };
