@@ -343,12 +343,11 @@ export class ExtractiveAnswerer implements Answerer {
         // sentence refers back to, named by one of the two sentences before it; and, when what
         // refers back stands for a whole phrase ("it", "The bridge"), the nouns of that name's
         // phrase there ("the Kessel *footbridge*").
-        const refersBack = refersBackTo(s.analysis.tokens);
-        const earlier = refersBack ? sentences.slice(Math.max(0, k - 2), k) : [];
-        const standsFor = standsForPhrase(s.analysis.tokens);
+        const ref = referenceOf(s.analysis.tokens);
+        const earlier = ref.pronoun || ref.opener ? sentences.slice(Math.max(0, k - 2), k) : [];
         const headedMatches = s.reading.matches.map((m, i) => {
           const heading = (metaReading?.matches[i] ?? 0) === 1 ? 0.8 : 0;
-          const before = earlier.some((p) => referredTerm(q, p, i, standsFor)) ? REFERRED : 0;
+          const before = earlier.some((p) => referredTerm(q, p, i, ref.phrase)) ? REFERRED : 0;
           return Math.max(m, heading, before);
         });
         const headedCoverage = coverageOf(q.terms, headedMatches);
@@ -747,20 +746,26 @@ const REFERRING_PRONOUNS: ReadonlySet<string> = new Set([
   'its',
   'their',
 ]);
-/** A third-person pronoun, or an opening "The/This <noun>", that points to something named before. */
-function refersBackTo(tokens: readonly NlpToken[]): boolean {
-  if (tokens.some((t) => t.pos === 'PRON' && REFERRING_PRONOUNS.has(t.word))) return true;
-  return ['the', 'this', 'these'].includes(tokens[0]?.word ?? '') && tokens[1]?.pos === 'NOUN';
-}
-
 /**
- * The sentence refers back to a whole noun phrase: by a pronoun that is a subject or an object
- * ("*It* opened", "designed *it*"), or by an opening "The/This <noun>". A possessive ("Beijing
- * considers Taiwan part of *its* territory") mostly points to a name of its own sentence.
+ * How a sentence points back to something named before it: a third-person pronoun (`pronoun`),
+ * or an opening "The/This <noun>" (`opener`: "The academy…" after "Tugh's academy").
+ * `phrase`: it stands for a whole noun phrase, by a subject or object pronoun ("*It* opened",
+ * "designed *it*") or by the opening noun; a possessive ("Beijing considers Taiwan part of *its*
+ * territory") mostly points to a name of its own sentence.
  */
-function standsForPhrase(tokens: readonly NlpToken[]): boolean {
-  if (tokens.some((t) => t.pos === 'PRON' && PHRASE_PRONOUNS.has(t.word))) return true;
-  return ['the', 'this', 'these'].includes(tokens[0]?.word ?? '') && tokens[1]?.pos === 'NOUN';
+function referenceOf(tokens: readonly NlpToken[]): {
+  pronoun: boolean;
+  opener: boolean;
+  phrase: boolean;
+} {
+  const pronouns = tokens.filter((t) => t.pos === 'PRON');
+  const opener =
+    ['the', 'this', 'these'].includes(tokens[0]?.word ?? '') && tokens[1]?.pos === 'NOUN';
+  return {
+    pronoun: pronouns.some((t) => REFERRING_PRONOUNS.has(t.word)),
+    opener,
+    phrase: opener || pronouns.some((t) => PHRASE_PRONOUNS.has(t.word)),
+  };
 }
 const PHRASE_PRONOUNS: ReadonlySet<string> = new Set(['it', 'they', 'them']);
 

@@ -29,6 +29,8 @@ interface SpanCandidate {
   kindFit: number;
   /** A run of proper nouns: what is left of it after trimming must still be written as a name. */
   name?: boolean;
+  /** A duration counted by its article ("an hour"), which trimming keeps. */
+  counted?: boolean;
 }
 /** Candidate answer spans of the asked-for kind, scored by fit and closeness to the question's words. */
 export function shortSpan(
@@ -69,6 +71,7 @@ export function shortSpan(
     )
       last--;
     if (first > last) continue;
+    if (c.counted && first === c.first + 1) first = c.first;
     // "What force…" → "net *force*", "which directive…" → "the Unfair Commercial Practices
     // *Directive*": the focus noun the span modifies belongs to the answer, unless the question
     // asks only for a kind of it ("what kind of arches" → "rounded") or a name stands before it
@@ -135,6 +138,8 @@ export function shortSpan(
   const end = tokens[best.last]!.end;
   return { start, end, text: text.slice(start, end), score: best.score, kindFit: best.kindFit };
 }
+/** Articles that count one of a unit ("*an* hour", "*a* decade"). */
+const ONE: ReadonlySet<string> = new Set(['a', 'an']);
 /** A token of the sentence that writes one of the question's names. */
 function isQuestionName(q: ReadQuestion, t: NlpToken): boolean {
   return t.pos === 'PROPN' && q.terms.some((term) => term.proper && term.word === t.word);
@@ -331,13 +336,17 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       // A number that ends a name ("World War Two") is part of the name, not a count.
       if (e.kind === 'CARDINAL' && tokens[e.first - 1]?.pos === 'PROPN') continue;
       // "a two-year renovation": the tagger's duration is "year"; the number before the hyphen
-      // belongs to it.
-      const first =
-        e.kind === 'DURATION' && hyphenAt(tokens, e.first - 1) && tokens[e.first - 2]?.pos === 'NUM'
-          ? e.first - 2
-          : e.first;
-      // "in years" is no answer to "how long"; "six weeks" is.
-      if (e.kind === 'DURATION' && !tokens.slice(first, e.last + 1).some((t) => t.pos === 'NUM'))
+      // belongs to it. "about an hour": so does the article that counts one.
+      let first = e.first;
+      if (e.kind === 'DURATION') {
+        if (hyphenAt(tokens, e.first - 1) && tokens[e.first - 2]?.pos === 'NUM') first -= 2;
+        else if (e.first === e.last && ONE.has(tokens[e.first - 1]?.word ?? '')) first -= 1;
+      }
+      // "in years" is no answer to "how long"; "six weeks" and "an hour" are.
+      if (
+        e.kind === 'DURATION' &&
+        !tokens.slice(first, e.last + 1).some((t) => t.pos === 'NUM' || ONE.has(t.word))
+      )
         continue;
       let last = e.last;
       // "15 kilometres", "3 million people": a count takes its unit noun.
@@ -355,7 +364,7 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
         )
           last++;
       }
-      out.push({ first, last, kindFit: fit });
+      out.push({ first, last, kindFit: fit, counted: ONE.has(tokens[first]!.word) });
     }
   };
   const dated = (a: number, b: number): boolean =>

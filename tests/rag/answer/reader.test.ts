@@ -479,11 +479,15 @@ describe('readSentence', () => {
     ).toEqual({ asked: 'lower', said: 'raised' });
   });
 
-  it('answers "how long" with a hyphened duration ("a two-year renovation")', () => {
+  it('answers "how long" with a hyphened duration or one counted by its article', () => {
     const sentence = 'The museum reopened on Friday after a two-year renovation.';
     expect(read('How long did the renovation of the museum take?', sentence).short?.text).toBe(
       'two-year',
     );
+    const repair = 'The repair, which takes about an hour, will be free.';
+    expect(read('How long does the repair take?', repair).short?.text).toBe('an hour');
+    // A unit with no count says how it is measured, not how long.
+    expect(read('How long does the repair take?', 'The repair takes hours.').short).toBeUndefined();
   });
 
   it("never answers with the rest of the question's own name", () => {
