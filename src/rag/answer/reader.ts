@@ -218,7 +218,11 @@ export function readSentence(
         (antonymsOf(t.lemma).includes(tok.lemma) ||
           (t.word !== t.lemma && antonymsOf(t.word).includes(tok.lemma))),
     );
-    if (said) opposite = { asked: t.word, said: said.text };
+    if (!said) return;
+    opposite = { asked: t.word, said: said.text };
+    // "Was the bridge *open*?" against "the bridge was *closed*": the sentence speaks to that
+    // word, and its opposite settles the question (No).
+    if (q.askedFor === 'yesno') matches[i] = Math.max(matches[i]!, RELATED);
   });
   opposite ??= oppositeDirection(q, tokens, anchors);
   const antonym = opposite !== undefined;

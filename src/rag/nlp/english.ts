@@ -496,6 +496,35 @@ function clearNotOnly(tokens: NlpToken[]): void {
 }
 const ONLY_WORDS: ReadonlySet<string> = new Set(['only', 'just', 'merely', 'simply']);
 /**
+ * Ends a negation wink carries to the clause's end where a new clause joins: "*no* pilots would
+ * lose their jobs *and that* most cuts would fall on office staff" denies nothing of the cuts.
+ */
+function endNegationAtJoin(tokens: NlpToken[]): void {
+  let open = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!t.negated) {
+      open = false;
+      continue;
+    }
+    const joins = CLAUSE_JOINS.has(t.word) || (t.word === 'and' && tokens[i + 1]?.word === 'that');
+    if (open && joins) {
+      for (let j = i; j < tokens.length && tokens[j]!.negated; j++) tokens[j]!.negated = false;
+      open = false;
+      continue;
+    }
+    open = true;
+  }
+}
+const CLAUSE_JOINS: ReadonlySet<string> = new Set([
+  'but',
+  'while',
+  'whereas',
+  'although',
+  'though',
+  'yet',
+]);
+/**
  * "*tuition*-free", "*tax*-free": the word before a hyphened "free" is denied (no tuition, no
  * tax), as "charge *no* tuition" denies it; wink reads no negation there.
  */
@@ -561,6 +590,7 @@ export function analyze(text: string): Analysis {
     });
   });
   clearNotOnly(tokens);
+  endNegationAtJoin(tokens);
   markFreeOf(tokens);
   return { tokens, entities };
 }

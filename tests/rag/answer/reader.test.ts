@@ -477,6 +477,10 @@ describe('readSentence', () => {
     expect(
       read('Did the bank lower its rate?', 'The bank raised its main rate on Thursday.').opposite,
     ).toEqual({ asked: 'lower', said: 'raised' });
+    // For a yes/no question the opposite speaks to the word asked about: the sentence covers it.
+    const bridge = read('Was the main bridge open?', 'The main bridge was closed to traffic.');
+    expect(bridge.opposite).toEqual({ asked: 'open', said: 'closed' });
+    expect(bridge.coverage).toBeGreaterThanOrEqual(0.75);
   });
 
   it('answers "how long" with a hyphened duration or one counted by its article', () => {

@@ -47,3 +47,19 @@ describe('a hyphened "free" denies the word before it', () => {
     expect(readQuestion('What shopping is taxed?').negated).toBe(false);
   });
 });
+
+describe('a negation ends where a new clause joins', () => {
+  it('denies the words after "no" up to "and that" or "but", not the clause after', () => {
+    const tokens = analyze(
+      'The chief said no pilots would lose their jobs and that most cuts would fall on office staff.',
+    ).tokens;
+    const negated = (word: string) => tokens.find((t) => t.word === word)!.negated;
+    expect(negated('pilots')).toBe(true);
+    expect(negated('jobs')).toBe(true);
+    expect(negated('cuts')).toBe(false);
+    expect(negated('staff')).toBe(false);
+    const but = analyze('The council did not approve the budget but it praised the plan.').tokens;
+    expect(but.find((t) => t.word === 'budget')!.negated).toBe(true);
+    expect(but.find((t) => t.word === 'praised')!.negated).toBe(false);
+  });
+});
