@@ -467,6 +467,15 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
       nounPhrases(tokens, out, 0.4, (head) =>
         nounClassOf(head.lemma) === 'location' ? NOUN_CLASS_FIT : undefined,
       );
+      // "moved to *a sports hall*": a thing after a place preposition is where it happened.
+      for (const c of out)
+        if (
+          !c.name &&
+          c.kindFit < PLACED_FIT &&
+          afterPlaceWord(tokens, c.first) &&
+          !['person', 'group', 'time'].includes(nounClassOf(tokens[c.last]!.lemma) ?? '')
+        )
+          c.kindFit = PLACED_FIT;
       break;
     default: {
       // "What organization…" when the sentence never says "organization": a name is the likely
@@ -590,6 +599,8 @@ function afterPlaceWord(tokens: readonly NlpToken[], first: number): boolean {
   if (PLACE_PREPOSITIONS.has(before.word)) return true;
   return before.word === 'of' && PLACE_NOUNS.has(tokens[i - 1]?.lemma ?? '');
 }
+/** Fit of a noun phrase after a place preposition, for "where". */
+const PLACED_FIT = 0.75;
 /** Fit of a noun phrase whose head noun names the asked-for kind (WordNet's noun classes). */
 const NOUN_CLASS_FIT = 0.8;
 /** A hyphen at `at` written between two words ("low-skilled"). */

@@ -494,6 +494,13 @@ describe('readSentence', () => {
     expect(read('How long does the repair take?', 'The repair takes hours.').short).toBeUndefined();
   });
 
+  it('answers "where" with a thing after a place preposition when no place is named', () => {
+    const sentence = 'About 300 residents were moved to a sports hall on Saturday.';
+    const where = read('Where were residents moved to?', sentence).short;
+    expect(where?.text).toBe('sports hall');
+    expect(where?.kindFit).toBeGreaterThanOrEqual(0.7);
+  });
+
   it("never answers with the rest of the question's own name", () => {
     // "Mayor Jonas" is Jonas Brell, whom the question asks about.
     const sentence = 'Voters in Tessaly re-elected Mayor Jonas Brell with 54 percent of the vote.';
