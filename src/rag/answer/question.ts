@@ -191,6 +191,10 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
   tokens.forEach((t, i) => {
     if (i === whIndex || WH.has(t.word) || !isContent(t)) return;
     if (t.pos === 'VERB' && AUXILIARY_LEMMAS.has(t.lemma)) return;
+    // "How *many*", "how *long*", "how *big*": the word asks for the kind of answer (a count, a
+    // duration, a size) and is seldom in the answering sentence, whose "fewer than 7,000" or
+    // "four hours" is no opposite of it.
+    if (i === whIndex + 1 && tokens[whIndex]?.word === 'how') return;
     // "What *kind of* force…": the word only frames the noun after it.
     if (i <= whIndex + 2 && KIND_NOUNS.has(t.lemma) && tokens[i + 1]?.word === 'of') return;
     if (seen.has(t.stem)) return;

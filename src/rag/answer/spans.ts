@@ -459,6 +459,22 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
         const cls = nounClassOf(head.lemma);
         return cls === 'person' || cls === 'group' ? NOUN_CLASS_FIT : undefined;
       });
+      // "*The opposition* voted against the budget": whoever does the question's verb answers
+      // "who did it", whatever WordNet's first sense of its noun.
+      if (q.asksSubject && !q.passive) {
+        const verbAt = tokens.findIndex((t) => t.pos === 'VERB' && t.lemma === q.verb);
+        const subject = verbAt > 0 ? clauseSubject(tokens, verbAt) : -1;
+        const end = subject >= 0 ? subjectEnd(tokens, subject) : -1;
+        for (const c of out)
+          if (
+            !c.name &&
+            c.first >= subject &&
+            c.last <= end &&
+            c.kindFit < DOER_FIT &&
+            !['time', 'location'].includes(nounClassOf(tokens[c.last]!.lemma) ?? '')
+          )
+            c.kindFit = DOER_FIT;
+      }
       break;
     case 'place':
       names(0.9, (n) => isKnownPlace(n));
@@ -599,6 +615,8 @@ function afterPlaceWord(tokens: readonly NlpToken[], first: number): boolean {
   if (PLACE_PREPOSITIONS.has(before.word)) return true;
   return before.word === 'of' && PLACE_NOUNS.has(tokens[i - 1]?.lemma ?? '');
 }
+/** Fit of the noun phrase that does the question's verb, for "who". */
+const DOER_FIT = 0.75;
 /** Fit of a noun phrase after a place preposition, for "where". */
 const PLACED_FIT = 0.75;
 /** Fit of a noun phrase whose head noun names the asked-for kind (WordNet's noun classes). */

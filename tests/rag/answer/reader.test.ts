@@ -494,6 +494,27 @@ describe('readSentence', () => {
     expect(read('How long does the repair take?', 'The repair takes hours.').short).toBeUndefined();
   });
 
+  it('reads the word after "how" as the kind of answer, never as a word to find or oppose', () => {
+    expect(
+      readQuestion('How many snow leopards live in the wild?').terms.map((t) => t.lemma),
+    ).not.toContain('many');
+    const wild = read(
+      'How many snow leopards live in the wild?',
+      'Fewer than 7,000 snow leopards are thought to live in the wild.',
+    );
+    expect(wild.antonym).toBe(false);
+    expect(wild.short?.text).toBe('7,000');
+  });
+
+  it('answers "who did it" with the phrase that does the verb, whatever its noun', () => {
+    const doer = read(
+      'Who voted against the budget?',
+      'The opposition voted against the budget, saying it did too little for schools.',
+    ).short;
+    expect(doer?.text).toBe('opposition');
+    expect(doer?.kindFit).toBeGreaterThanOrEqual(0.7);
+  });
+
   it('answers "where" with a thing after a place preposition when no place is named', () => {
     const sentence = 'About 300 residents were moved to a sports hall on Saturday.';
     const where = read('Where were residents moved to?', sentence).short;
