@@ -120,12 +120,12 @@ describe('npm run bench:qa', () => {
       { cwd: REPO_ROOT, maxBuffer: 10_000_000, env: { ...process.env, ...testEnv(dir) } },
     );
     const { ours } = JSON.parse(stdout) as { ours: Figures };
-    expect(ours.questions).toBe(188);
-    // 2026-12-03: 0.798, 0.835, 0.694 and 0.144 (tests/fixtures/news-probes/README.md).
-    expect(ours.rightOutcome).toBeGreaterThanOrEqual(0.77);
+    expect(ours.questions).toBe(235);
+    // 2026-12-03: 0.787, 0.832, 0.661 and 0.127 (tests/fixtures/news-probes/README.md).
+    expect(ours.rightOutcome).toBeGreaterThanOrEqual(0.76);
     expect(ours.contains).toBeGreaterThanOrEqual(0.8);
-    expect(ours.unanswerableRefused).toBeGreaterThanOrEqual(0.66);
-    expect(ours.answerableWronglyRefused).toBeLessThanOrEqual(0.17);
+    expect(ours.unanswerableRefused).toBeGreaterThanOrEqual(0.63);
+    expect(ours.answerableWronglyRefused).toBeLessThanOrEqual(0.16);
   });
 
   it('puts every paragraph in one index in library mode', async () => {
