@@ -59,6 +59,8 @@ export interface QuestionTerm {
   common: boolean;
   /** Written in capitals, as an abbreviation is ("SP", "NATO"). */
   capitals: boolean;
+  /** The word right after "how" ("how *many*", "how *long*"), which names the kind of answer. */
+  howWord?: boolean;
   /**
    * WordNet's synonyms (commonest sense) and derivations of the lemma ("necessary" →
    * "necessity"); for a name, only its land or people (`rootNamesOf`: "Scottish" → "Scotland").
@@ -191,10 +193,6 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
   tokens.forEach((t, i) => {
     if (i === whIndex || WH.has(t.word) || !isContent(t)) return;
     if (t.pos === 'VERB' && AUXILIARY_LEMMAS.has(t.lemma)) return;
-    // "How *many*", "how *long*", "how *big*": the word asks for the kind of answer (a count, a
-    // duration, a size) and is seldom in the answering sentence, whose "fewer than 7,000" or
-    // "four hours" is no opposite of it.
-    if (i === whIndex + 1 && tokens[whIndex]?.word === 'how') return;
     // "What *kind of* force…": the word only frames the noun after it.
     if (i <= whIndex + 2 && KIND_NOUNS.has(t.lemma) && tokens[i + 1]?.word === 'of') return;
     if (seen.has(t.stem)) return;
@@ -217,6 +215,9 @@ export function readQuestion(text: string, vectors?: WordVectors | null): ReadQu
       common,
       capitals: ABBREVIATION.test(t.text),
       related,
+      // "How *many*", "how *long*": the word asks for the kind of answer; "fewer than 7,000"
+      // or "a short trip" answers it, and is no opposite of it.
+      howWord: i === whIndex + 1 && tokens[whIndex]?.word === 'how',
     });
   });
   const named = properNounRuns(tokens)

@@ -209,7 +209,7 @@ export function readSentence(
   const negationMismatch = q.negated !== sentenceNegated;
   let opposite: SentenceReading['opposite'];
   q.terms.forEach((t, i) => {
-    if (opposite || matches[i]! >= 1) return;
+    if (opposite || matches[i]! >= 1 || t.howWord) return;
     const said = tokens.find(
       (tok) =>
         OPPOSABLE.has(tok.pos) &&
