@@ -59,8 +59,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const bench = (args: string[]) =>
-  run(TSX, ['scripts/bench-qa.ts', '--dataset', dir, '--split', 'all', '--json', ...args], {
+const bench = (args: string[], dataset = dir) =>
+  run(TSX, ['scripts/bench-qa.ts', '--dataset', dataset, '--split', 'all', '--json', ...args], {
     cwd: REPO_ROOT,
     maxBuffer: 10_000_000,
     env: { ...process.env, ...testEnv(dir) },
@@ -114,11 +114,7 @@ describe('npm run bench:qa', () => {
 
   it('stays above its floors on the invented news probes (a development set)', async () => {
     const probes = path.join(REPO_ROOT, 'tests', 'fixtures', 'news-probes');
-    const { stdout } = await run(
-      TSX,
-      ['scripts/bench-qa.ts', '--dataset', probes, '--split', 'all', '--json'],
-      { cwd: REPO_ROOT, maxBuffer: 10_000_000, env: { ...process.env, ...testEnv(dir) } },
-    );
+    const { stdout } = await bench([], probes);
     const { ours } = JSON.parse(stdout) as { ours: Figures };
     expect(ours.questions).toBe(235);
     // 2026-12-03: 0.779, 0.809, 0.694 and 0.162 (tests/fixtures/news-probes/README.md).

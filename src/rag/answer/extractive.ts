@@ -732,7 +732,7 @@ const LONG_SENTENCE = 40;
 const CUT_SHARE = 0.75;
 const CLAUSE_MARKS: ReadonlySet<string> = new Set([',', ';', ':', '(', ')', '—', '–']);
 
-/** Match of a name the sentence refers back to with a pronoun or "the <noun>". */
+/** Match of a name (or a noun of its phrase) the sentence refers back to with a pronoun or "the <noun>". */
 const REFERRED = 0.9;
 const REFERRING_PRONOUNS: ReadonlySet<string> = new Set([
   'he',

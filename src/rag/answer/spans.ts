@@ -465,15 +465,7 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
         const verbAt = tokens.findIndex((t) => t.pos === 'VERB' && t.lemma === q.verb);
         const subject = verbAt > 0 ? clauseSubject(tokens, verbAt) : -1;
         const end = subject >= 0 ? subjectEnd(tokens, subject) : -1;
-        for (const c of out)
-          if (
-            !c.name &&
-            c.first >= subject &&
-            c.last <= end &&
-            c.kindFit < DOER_FIT &&
-            !['time', 'location'].includes(nounClassOf(tokens[c.last]!.lemma) ?? '')
-          )
-            c.kindFit = DOER_FIT;
+        raisePhrases(out, tokens, DOER_FIT, NOT_DOERS, (c) => c.first >= subject && c.last <= end);
       }
       break;
     case 'place':
@@ -484,14 +476,7 @@ function spanCandidates(q: ReadQuestion, analysis: Analysis): SpanCandidate[] {
         nounClassOf(head.lemma) === 'location' ? NOUN_CLASS_FIT : undefined,
       );
       // "moved to *a sports hall*": a thing after a place preposition is where it happened.
-      for (const c of out)
-        if (
-          !c.name &&
-          c.kindFit < PLACED_FIT &&
-          afterPlaceWord(tokens, c.first) &&
-          !['person', 'group', 'time'].includes(nounClassOf(tokens[c.last]!.lemma) ?? '')
-        )
-          c.kindFit = PLACED_FIT;
+      raisePhrases(out, tokens, PLACED_FIT, NOT_PLACES, (c) => afterPlaceWord(tokens, c.first));
       break;
     default: {
       // "What organization…" when the sentence never says "organization": a name is the likely
@@ -615,10 +600,33 @@ function afterPlaceWord(tokens: readonly NlpToken[], first: number): boolean {
   if (PLACE_PREPOSITIONS.has(before.word)) return true;
   return before.word === 'of' && PLACE_NOUNS.has(tokens[i - 1]?.lemma ?? '');
 }
+/**
+ * Raises to `fit` the candidates that are no name, stand where `stands` accepts, and whose last
+ * noun WordNet puts in none of the classes `not`: a phrase that the sentence's grammar, not its
+ * noun's first sense, makes an answer of the kind.
+ */
+function raisePhrases(
+  out: SpanCandidate[],
+  tokens: readonly NlpToken[],
+  fit: number,
+  not: ReadonlySet<string>,
+  stands: (c: SpanCandidate) => boolean,
+): void {
+  for (const c of out)
+    if (
+      !c.name &&
+      c.kindFit < fit &&
+      stands(c) &&
+      !not.has(nounClassOf(tokens[c.last]!.lemma) ?? '')
+    )
+      c.kindFit = fit;
+}
 /** Fit of the noun phrase that does the question's verb, for "who". */
 const DOER_FIT = 0.75;
+const NOT_DOERS: ReadonlySet<string> = new Set(['time', 'location']);
 /** Fit of a noun phrase after a place preposition, for "where". */
 const PLACED_FIT = 0.75;
+const NOT_PLACES: ReadonlySet<string> = new Set(['person', 'group', 'time']);
 /** Fit of a noun phrase whose head noun names the asked-for kind (WordNet's noun classes). */
 const NOUN_CLASS_FIT = 0.8;
 /** A hyphen at `at` written between two words ("low-skilled"). */
